@@ -1,0 +1,38 @@
+"""optim_lib — the real implementations behind the course "Optimizers, executable".
+
+Notebooks teach and show; this package computes. One concept per module:
+
+=============== ==============================================================
+``data``        digits, seeded split, centering, bias trick, minibatches
+``losses``      multiclass SVM loss (naive and vectorized), accuracy
+``gradcheck``   numeric gradients, relative error, gradient check
+``landscapes``  2-D test functions with exact gradients
+``search``      random search
+``optimizers``  SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam
+``train``       runners on landscapes and on the linear classifier
+``plots``       contours, trajectories, loss curves, the frame player
+``widgets``     explorers: ipywidgets sliders and their kernel-free twins
+``exercises``   checkers for the chapters' exercises
+=============== ==============================================================
+"""
+
+from .optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
+           "show_source"]
+
+OPTIMIZERS = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+__version__ = "0.1.0"
+
+
+def show_source(obj):
+    """The source code of a library object, syntax-highlighted in a notebook.
+
+    Chapters show the library's own code with this instead of copying it, so the
+    text and the code that runs cannot drift apart.
+    """
+    import inspect
+
+    from IPython.display import Code
+
+    return Code(inspect.getsource(obj), language="python")

@@ -1,0 +1,117 @@
+"""The data of the course: scikit-learn's bundled digits (offline, 1,797 images of 8x8 pixels).
+
+``load_digits_split`` returns a seeded train/validation/test split. Pixels are
+scaled to [0, 1] (a fixed constant, 16), centred with the *training* mean only
+(the validation and test sets never leak into it), and a column of ones is
+appended (the bias trick), so a linear classifier is a single matrix ``W`` of
+shape ``(10, 65)`` with scores ``X @ W.T``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["DigitsSplit", "load_digits_split", "add_bias", "minibatches"]
+
+N_CLASSES = 10
+PIXEL_MAX = 16.0  # digits pixels are integers 0..16
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """Train/validation/test arrays. ``X_*`` have the bias column appended."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    mean: np.ndarray          # the training mean that was subtracted (64 values)
+    images_train: np.ndarray  # the raw 8x8 training images, for pictures
+
+    @property
+    def n_features(self) -> int:
+        """D, including the bias column."""
+        return self.X_train.shape[1]
+
+    @property
+    def n_classes(self) -> int:
+        return N_CLASSES
+
+    def __repr__(self) -> str:
+        return (f"DigitsSplit(train={len(self.y_train)}, val={len(self.y_val)}, "
+                f"test={len(self.y_test)}, features={self.n_features} incl. bias)")
+
+
+@lru_cache(maxsize=1)
+def _raw_digits():
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    return d.data.astype(np.float64), d.target.astype(np.int64), d.images
+
+
+def add_bias(X: np.ndarray) -> np.ndarray:
+    """Append a column of ones, so that ``W @ [x, 1]`` includes a bias term."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array (samples x features), got shape {X.shape}")
+    return np.hstack([X, np.ones((X.shape[0], 1))])
+
+
+def load_digits_split(seed: int = 0, val_fraction: float = 0.2,
+                      test_fraction: float = 0.2) -> DigitsSplit:
+    """Shuffle digits with ``seed`` and split them into train/validation/test.
+
+    Args:
+        seed: seed of the shuffle; the same seed always gives the same split.
+        val_fraction: share of the samples held out for validation, in (0, 1).
+        test_fraction: share held out for the final test, in (0, 1).
+    """
+    for name, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac < 1:
+            raise ValueError(f"{name} must be a number in (0, 1), got {frac!r}")
+    if val_fraction + test_fraction >= 1:
+        raise ValueError(f"val_fraction + test_fraction must be < 1, got "
+                         f"{val_fraction} + {test_fraction}")
+    X, y, images = _raw_digits()
+    n = len(y)
+    order = np.random.default_rng(seed).permutation(n)
+    n_test = int(round(test_fraction * n))
+    n_val = int(round(val_fraction * n))
+    test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
+
+    X = X / PIXEL_MAX
+    mean = X[train].mean(axis=0)          # training statistics only
+    center = lambda idx: add_bias(X[idx] - mean)  # noqa: E731
+    return DigitsSplit(center(train), y[train], center(val), y[val], center(test), y[test],
+                       mean, images[train])
+
+
+def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator):
+    """Yield one epoch of ``(X_batch, y_batch)`` in an order shuffled by ``rng``.
+
+    The last batch is smaller when ``batch_size`` does not divide the number of
+    samples. Pass the same Generator across epochs: each epoch gets a new order,
+    and the whole sequence is reproducible from the Generator's seed.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    # The checks above run at the call, not at the first next(): this function
+    # returns a generator instead of being one.
+    return _epoch(X, y, batch_size, rng)
+
+
+def _epoch(X, y, batch_size, rng):
+    order = rng.permutation(len(y))
+    for start in range(0, len(y), batch_size):
+        idx = order[start:start + batch_size]
+        yield X[idx], y[idx]

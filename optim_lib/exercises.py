@@ -1,0 +1,179 @@
+"""Checkers for the chapters' coding exercises.
+
+Each ``check_*`` runs the learner's function and the library's reference on the
+same fixed inputs and returns a :class:`CheckResult` that says what differs.
+An unfinished exercise (a function that raises ``NotImplementedError`` or
+returns None) gets the status "todo" instead of an error, so a notebook with
+the exercise left blank still executes top to bottom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .gradcheck import numeric_gradient
+from .losses import svm_loss_vectorized
+from .search import random_local_search
+
+__all__ = ["CheckResult", "compare_arrays", "check_update_rule", "check_random_local_search",
+           "check_centered_difference", "check_svm_loss"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a check: ``status`` is "pass", "fail" or "todo"."""
+
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def __repr__(self) -> str:
+        mark = {"pass": "✓ correct", "fail": "✗ not yet right", "todo": "○ not done yet"}[self.status]
+        return f"{mark}: {self.message}"
+
+
+def _pass(msg):
+    return CheckResult("pass", msg)
+
+
+def _fail(msg):
+    return CheckResult("fail", msg)
+
+
+def _call(fn, *args, **kwargs):
+    """Run the learner's code; return (value, None) or (None, CheckResult)."""
+    try:
+        value = fn(*args, **kwargs)
+    except NotImplementedError:
+        return None, CheckResult("todo", "the function still raises NotImplementedError — "
+                                         "replace that line with your code")
+    except Exception as exc:  # the learner's bug, reported rather than raised
+        return None, _fail(f"calling it raised {type(exc).__name__}: {exc}")
+    if value is None:
+        return None, CheckResult("todo", "the function returns None — did you forget `return`?")
+    return value, None
+
+
+def compare_arrays(name, got, expected, rtol=1e-7, atol=1e-10):
+    """None if ``got`` matches ``expected``, else a sentence saying where and by how much."""
+    if not isinstance(got, np.ndarray):
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):  # e.g. CS231n's (next_w, config): a report, not a crash
+            return f"{name} should be an array of numbers, got a {type(got).__name__}"
+    if got.shape != np.shape(expected):
+        return f"{name} has shape {got.shape}, expected {np.shape(expected)}"
+    if not np.all(np.isfinite(got)):
+        return f"{name} contains non-finite values (nan or inf)"
+    close = np.isclose(got, expected, rtol=rtol, atol=atol)
+    if close.all():
+        return None
+    where = np.unravel_index(np.argmin(close), close.shape) if got.ndim else ()
+    return (f"{name} differs: at index {tuple(int(i) for i in where)} got {got[where]:.8g}, "
+            f"expected {np.asarray(expected)[where]:.8g} "
+            f"(max abs difference {np.max(np.abs(got - expected)):.3g})")
+
+
+def _gradients(shape, steps, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape) for _ in range(steps)]
+
+
+def check_update_rule(fn, reference, steps: int = 5, seed: int = 0) -> CheckResult:
+    """Check ``fn(w, dw, state, **hp) -> w`` against an optim_lib optimizer over several steps.
+
+    ``state`` is a dict that starts empty and is passed again at every step, so
+    the learner can keep a velocity or moments in it. ``reference`` is an
+    optimizer instance whose hyperparameters are passed to ``fn`` as keywords.
+    """
+    hp = {k: v for k, v in reference.hyperparams.items()}
+    reference.reset()
+    w_ref = np.random.default_rng(seed + 1).standard_normal((3, 4))
+    w = w_ref.copy()
+    state: dict = {}
+    for t, dw in enumerate(_gradients(w.shape, steps, seed), start=1):
+        out, problem = _call(fn, w.copy(), dw.copy(), state, **hp)
+        if problem:
+            return problem
+        reference.step(w_ref, dw)
+        diff = compare_arrays(f"w after step {t}", out, w_ref)
+        if diff:
+            return _fail(diff + (" — the first step is already off: check the equation"
+                                 if t == 1 else " — the first steps agree: check how the state"
+                                 " carries over from one step to the next"))
+        w = np.array(out, dtype=float)
+    return _pass(f"{steps} steps match {reference!r} to 1e-7")
+
+
+def check_random_local_search(fn) -> CheckResult:
+    """Check ``fn(loss_fn, W0, tries, step_size, seed) -> (best_W, best_loss)``."""
+    rng = np.random.default_rng(3)
+    target = rng.standard_normal((2, 3))
+
+    def loss_fn(W):
+        return float(np.sum((W - target) ** 2))
+
+    W0 = np.zeros((2, 3))
+    ref = random_local_search(loss_fn, W0, tries=50, step_size=0.3, seed=7)
+    out, problem = _call(fn, loss_fn, W0.copy(), 50, 0.3, 7)
+    if problem:
+        return problem
+    if not (isinstance(out, tuple) and len(out) == 2):
+        return _fail(f"it should return (best_W, best_loss), got {type(out).__name__}")
+    W, loss = out
+    diff = compare_arrays("best_W", W, ref.W) or compare_arrays("best_loss", loss, ref.best_loss)
+    if diff:
+        if np.isscalar(loss) and loss > ref.best_loss + 1e-9:
+            diff += " — a try should be kept only when it lowers the best loss so far"
+        return _fail(diff)
+    return _pass(f"same best loss as the reference after 50 tries ({ref.best_loss:.4f})")
+
+
+def check_centered_difference(fn) -> CheckResult:
+    """Check ``fn(f, x, h) -> grad`` against the centered difference of optim_lib."""
+    x0 = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+
+    def f(x):
+        return float(np.sum(x ** 3) + np.sin(x).sum())
+
+    h = 1e-3
+    x = x0.copy()
+    out, problem = _call(fn, f, x, h)
+    if problem:
+        return problem
+    if not np.array_equal(x, x0):
+        return _fail("x was changed: put every perturbed coordinate back to its old value")
+    ref = numeric_gradient(f, x0.copy(), h=h, method="centered")
+    diff = compare_arrays("grad", out, ref, rtol=1e-6, atol=1e-9)
+    if diff:
+        forward = numeric_gradient(f, x0.copy(), h=h, method="forward")
+        if compare_arrays("grad", out, forward, rtol=1e-6, atol=1e-9) is None:
+            diff += " — this is the forward difference; evaluate f at x + h and at x − h"
+        return _fail(diff)
+    return _pass("matches the centered difference on a 2 x 3 input")
+
+
+def check_svm_loss(fn) -> CheckResult:
+    """Check ``fn(W, X, y, reg) -> (loss, dW)`` against the vectorized SVM loss."""
+    rng = np.random.default_rng(11)
+    W = 0.1 * rng.standard_normal((4, 6))
+    X = rng.standard_normal((9, 6))
+    y = rng.integers(0, 4, size=9)
+    for reg in (0.0, 0.3):
+        out, problem = _call(fn, W.copy(), X, y, reg)
+        if problem:
+            return problem
+        if not (isinstance(out, tuple) and len(out) == 2):
+            return _fail(f"it should return (loss, dW), got {type(out).__name__}")
+        loss, dW = out
+        ref_loss, ref_dW = svm_loss_vectorized(W, X, y, reg)
+        diff = compare_arrays(f"loss (reg={reg})", loss, ref_loss) or \
+            compare_arrays(f"dW (reg={reg})", dW, ref_dW)
+        if diff:
+            return _fail(diff)
+    return _pass("loss and dW match svm_loss_vectorized with and without regularization")

@@ -1,0 +1,91 @@
+"""The multiclass SVM (hinge) loss of a linear classifier, and its gradient.
+
+For scores ``s = W x_i`` (``W`` of shape ``(C, D)``, ``x_i`` of length ``D``):
+
+    L = (1/N) Σ_i Σ_{j ≠ y_i} max(0, s_j − s_{y_i} + 1)  +  reg · Σ_k W_k²
+
+Both versions return ``(loss, dW)``; the naive one loops like the formula, the
+vectorized one is the same computation on whole arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["svm_loss_naive", "svm_loss_vectorized", "svm_loss", "predict", "accuracy"]
+
+
+def _check(W, X, y, reg):
+    if not isinstance(W, np.ndarray) or W.ndim != 2:
+        raise ValueError(f"W must be a 2-D array (classes x features), got {getattr(W, 'shape', W)!r}")
+    if not isinstance(X, np.ndarray) or X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array (samples x features), got {getattr(X, 'shape', X)!r}")
+    if X.shape[1] != W.shape[1]:
+        raise ValueError(f"X has {X.shape[1]} features but W expects {W.shape[1]} "
+                         f"(W shape {W.shape}, X shape {X.shape})")
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have one label per row of X, shape ({X.shape[0]},), got {y.shape}")
+    if len(y) == 0:
+        raise ValueError("X and y must hold at least one sample, got 0")
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= W.shape[0]:
+        raise ValueError(f"y must hold integer labels in [0, {W.shape[0]}), "
+                         f"got values from {y.min()} to {y.max()} (dtype {y.dtype})")
+    if isinstance(reg, bool) or not isinstance(reg, (int, float)) or not reg >= 0:
+        raise ValueError(f"reg must be a number >= 0, got {reg!r}")
+    return y
+
+
+def svm_loss_naive(W, X, y, reg=0.0):
+    """Multiclass SVM loss and gradient with explicit loops (the formula, term by term)."""
+    y = _check(W, X, y, reg)
+    C, N = W.shape[0], X.shape[0]
+    loss = 0.0
+    dW = np.zeros_like(W)
+    for i in range(N):
+        scores = W @ X[i]
+        correct = scores[y[i]]
+        for j in range(C):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct + 1
+            if margin > 0:
+                loss += margin
+                dW[j] += X[i]          # d margin / d W_j     = +x_i
+                dW[y[i]] -= X[i]       # d margin / d W_{y_i} = -x_i
+    loss = loss / N + reg * np.sum(W * W)
+    dW = dW / N + 2 * reg * W
+    return loss, dW
+
+
+def svm_loss_vectorized(W, X, y, reg=0.0):
+    """Multiclass SVM loss and gradient, no Python loops."""
+    y = _check(W, X, y, reg)
+    N = X.shape[0]
+    rows = np.arange(N)
+    scores = X @ W.T                                  # (N, C)
+    margins = scores - scores[rows, y][:, None] + 1
+    margins[rows, y] = 0
+    positive = margins > 0
+    loss = margins[positive].sum() / N + reg * np.sum(W * W)
+
+    coeff = positive.astype(W.dtype)                  # 1 for each violated margin
+    coeff[rows, y] = -coeff.sum(axis=1)               # the correct class pays each of them
+    dW = coeff.T @ X / N + 2 * reg * W
+    return loss, dW
+
+
+svm_loss = svm_loss_vectorized
+
+
+def predict(W, X):
+    """Predicted class of every row of X: the class with the highest score."""
+    return np.argmax(X @ W.T, axis=1)
+
+
+def accuracy(W, X, y):
+    """Fraction of rows of X whose predicted class equals y."""
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"y must have one label per row of X, got {len(y)} labels for {len(X)} rows")
+    return float(np.mean(predict(W, X) == y))

@@ -1,0 +1,346 @@
+"""The six update rules of the course, one short class each.
+
+Every optimizer follows one contract::
+
+    opt = Adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    w = opt.step(w, dw)   # updates the float array w in place and returns it
+    opt.reset()           # forgets all state (velocity, moments, step count)
+
+State (velocity, accumulators, moments) is created lazily with ``w``'s shape
+on the first ``step``. Hyperparameters are checked when the optimizer is built;
+``w`` and ``dw`` are checked on every step. A non-finite gradient is *not* an
+error here: divergence is something the course shows, and the runners in
+:mod:`optim_lib.train` detect and report it.
+
+The equations are those of CS231n's ``optim.py`` and of PyTorch's ``torch.optim``.
+Each ``step`` updates its state in place (``*=``, ``+=``, ``out=``) and reuses one
+scratch buffer instead of allocating a temporary per operation: a step is
+memory-bound, and every avoided temporary is one fewer pass over the parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def _positive(name: str, value) -> float:
+    value = _real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return value
+
+
+def _rate(name: str, value) -> float:
+    """A decay rate: a number in [0, 1)."""
+    value = _real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return value
+
+
+def _nonnegative(name: str, value) -> float:
+    value = _real(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return value
+
+
+class Optimizer:
+    """Base class: argument checks, lazy state and ``reset``.
+
+    Subclasses list their state arrays in ``_state_names`` and implement
+    ``_update(w, dw)``, which changes ``w`` in place.
+    """
+
+    name = "optimizer"
+    _state_names: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all state: the next ``step`` starts from scratch."""
+        self._shape = None
+        self._scratch = None
+        self.t = 0
+        for state in self._state_names:
+            setattr(self, state, None)
+
+    @property
+    def hyperparams(self) -> dict[str, float]:
+        """The constructor arguments, as a dict (for labels and for cloning)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
+                         for k, v in self.hyperparams.items())
+        return f"{type(self).__name__}({args})"
+
+    def step(self, w: np.ndarray, dw) -> np.ndarray:
+        """Update ``w`` in place from the gradient ``dw`` and return ``w``."""
+        if not isinstance(w, np.ndarray):
+            raise TypeError(f"w must be a numpy array of floats, got {type(w).__name__}")
+        if not np.issubdtype(w.dtype, np.floating):
+            raise TypeError(f"w must be a float array (it is updated in place), got dtype {w.dtype}")
+        dw = np.asarray(dw)
+        if dw.shape != w.shape:
+            raise ValueError(f"dw must have w's shape {w.shape}, got shape {dw.shape}")
+        if self._shape is None:
+            self._shape = w.shape
+            self._scratch = np.empty_like(w)
+            for state in self._state_names:
+                setattr(self, state, np.zeros_like(w))
+        elif w.shape != self._shape:
+            raise ValueError(
+                f"w has shape {w.shape} but this optimizer's state has shape {self._shape}; "
+                "call reset() before using it on other parameters")
+        self.t += 1
+        self._update(w, dw)
+        return w
+
+    def _update(self, w: np.ndarray, dw: np.ndarray) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Vanilla (stochastic) gradient descent.
+
+        w ← w − lr · dw
+
+    Args:
+        lr: learning rate (step size), > 0.
+    """
+
+    name = "SGD"
+
+    def __init__(self, lr: float = 1e-2):
+        self.lr = _positive("lr", lr)
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        return {"lr": self.lr}
+
+    def _update(self, w, dw):
+        np.multiply(dw, self.lr, out=self._scratch)   # lr · dw
+        w -= self._scratch
+
+
+class Momentum(Optimizer):
+    """SGD with (heavy-ball) momentum, as in CS231n and PyTorch.
+
+        v ← rho · v + dw
+        w ← w − lr · v
+
+    Args:
+        lr: learning rate, > 0.
+        rho: momentum (how much of the old velocity is kept), in [0, 1).
+    """
+
+    name = "Momentum"
+    _state_names = ("v",)
+
+    def __init__(self, lr: float = 1e-2, rho: float = 0.9):
+        self.lr = _positive("lr", lr)
+        self.rho = _rate("rho", rho)
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        return {"lr": self.lr, "rho": self.rho}
+
+    def _update(self, w, dw):
+        v = self.v
+        v *= self.rho
+        v += dw                                        # v = rho·v + dw
+        np.multiply(v, self.lr, out=self._scratch)
+        w -= self._scratch                             # w = w − lr·v
+
+
+class Nesterov(Optimizer):
+    """Nesterov momentum, in the change of variables used by PyTorch.
+
+    The look-ahead form evaluates the gradient at x + rho·v. Writing the
+    parameters as the look-ahead point itself, with ``dw`` the gradient there:
+
+        v ← rho · v + dw
+        w ← w − lr · (dw + rho · v)
+
+    Args:
+        lr: learning rate, > 0.
+        rho: momentum, in [0, 1).
+    """
+
+    name = "Nesterov"
+    _state_names = ("v",)
+
+    def __init__(self, lr: float = 1e-2, rho: float = 0.9):
+        self.lr = _positive("lr", lr)
+        self.rho = _rate("rho", rho)
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        return {"lr": self.lr, "rho": self.rho}
+
+    def _update(self, w, dw):
+        v, s = self.v, self._scratch
+        v *= self.rho
+        v += dw                                        # v = rho·v + dw
+        np.multiply(v, self.rho, out=s)
+        s += dw                                        # s = dw + rho·v
+        s *= self.lr
+        w -= s                                         # w = w − lr·(dw + rho·v)
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad: a per-coordinate step size from the sum of squared gradients.
+
+        G ← G + dw²                      (element-wise: the diagonal only)
+        w ← w − lr · dw / (√G + eps)
+
+    eps sits outside the square root, as in the seed's code and in PyTorch.
+
+    Args:
+        lr: learning rate, > 0.
+        eps: small constant that keeps the division finite, >= 0.
+    """
+
+    name = "AdaGrad"
+    _state_names = ("G",)
+
+    def __init__(self, lr: float = 1e-2, eps: float = 1e-7):
+        self.lr = _positive("lr", lr)
+        self.eps = _nonnegative("eps", eps)
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        return {"lr": self.lr, "eps": self.eps}
+
+    def _update(self, w, dw):
+        G, s = self.G, self._scratch
+        np.multiply(dw, dw, out=s)
+        G += s                                         # G = G + dw²
+        np.sqrt(G, out=s)
+        s += self.eps                                  # s = √G + eps
+        np.divide(dw, s, out=s)
+        s *= self.lr
+        w -= s                                         # w = w − lr·dw/(√G + eps)
+
+
+class RMSProp(Optimizer):
+    """RMSProp ("leaky AdaGrad"): a moving average of squared gradients.
+
+        s ← decay · s + (1 − decay) · dw²
+        w ← w − lr · dw / (√s + eps)
+
+    ``decay`` is the decay rate of the moving average, not a momentum.
+
+    Args:
+        lr: learning rate, > 0.
+        decay: decay rate of the average of squared gradients, in [0, 1).
+        eps: small constant that keeps the division finite, >= 0.
+    """
+
+    name = "RMSProp"
+    _state_names = ("s",)
+
+    def __init__(self, lr: float = 1e-2, decay: float = 0.99, eps: float = 1e-8):
+        self.lr = _positive("lr", lr)
+        self.decay = _rate("decay", decay)
+        self.eps = _nonnegative("eps", eps)
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        return {"lr": self.lr, "decay": self.decay, "eps": self.eps}
+
+    def _update(self, w, dw):
+        sq, tmp = self.s, self._scratch
+        np.multiply(dw, dw, out=tmp)
+        tmp *= 1 - self.decay
+        sq *= self.decay
+        sq += tmp                                      # s = decay·s + (1−decay)·dw²
+        np.sqrt(sq, out=tmp)
+        tmp += self.eps
+        np.divide(dw, tmp, out=tmp)
+        tmp *= self.lr
+        w -= tmp                                       # w = w − lr·dw/(√s + eps)
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient plus RMSProp's scaling, bias-corrected.
+
+        m ← beta1 · m + (1 − beta1) · dw          (first moment)
+        v ← beta2 · v + (1 − beta2) · dw²         (second moment)
+        m̂ = m / (1 − beta1^t),  v̂ = v / (1 − beta2^t),   t = 1, 2, ...
+        w ← w − lr · m̂ / (√v̂ + eps)
+
+    Kingma & Ba (2014), Algorithm 1.
+
+    Args:
+        lr: learning rate, > 0.
+        beta1: decay rate of the first moment, in [0, 1).
+        beta2: decay rate of the second moment, in [0, 1).
+        eps: small constant that keeps the division finite, >= 0.
+        bias_correction: divide by (1 − beta^t); switch off only to see why it exists.
+    """
+
+    name = "Adam"
+    _state_names = ("m", "v")
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, bias_correction: bool = True):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _rate("beta1", beta1)
+        self.beta2 = _rate("beta2", beta2)
+        self.eps = _nonnegative("eps", eps)
+        if not isinstance(bias_correction, bool):
+            raise TypeError(f"bias_correction must be True or False, got {bias_correction!r}")
+        self.bias_correction = bias_correction
+        super().__init__()
+
+    @property
+    def hyperparams(self):
+        hp = {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        if not self.bias_correction:
+            hp["bias_correction"] = False
+        return hp
+
+    def _update(self, w, dw):
+        m, v, s = self.m, self.v, self._scratch
+        np.multiply(dw, 1 - self.beta1, out=s)
+        m *= self.beta1
+        m += s                                         # m = beta1·m + (1−beta1)·dw
+        np.multiply(dw, dw, out=s)
+        s *= 1 - self.beta2
+        v *= self.beta2
+        v += s                                         # v = beta2·v + (1−beta2)·dw²
+        if self.bias_correction:
+            c1 = 1 - self.beta1 ** self.t
+            c2 = 1 - self.beta2 ** self.t
+        else:
+            c1 = c2 = 1.0
+        # lr·m̂/(√v̂ + eps) with the scalar corrections folded in, so that m̂ and v̂
+        # are never stored: √v̂ = √v/√c2, and m̂ = m/c1.
+        np.sqrt(v, out=s)
+        s *= 1 / math.sqrt(c2)
+        s += self.eps                                  # s = √v̂ + eps
+        np.divide(m, s, out=s)
+        s *= self.lr / c1                              # s = lr·m̂/(√v̂ + eps)
+        w -= s
