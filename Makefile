@@ -3,10 +3,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The arrays of this course are small: threaded BLAS only oversubscribes a 2-core machine.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
-.PHONY: help install book test test-lib test-notebooks lab bench clean
+.PHONY: help install book test test-lib test-notebooks test-build test-browser lab bench clean
 
 help:
 	@echo "make book   - install if needed, execute every chapter and build the site in _build/html"
@@ -28,17 +33,28 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "Open _build/html/index.html"
 
-test: test-lib test-notebooks
-	$(BIN)/jupyter-book build . -W --keep-going
+test: test-lib test-notebooks test-build test-browser
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests/ -q
+	$(BIN)/python -m pytest tests/ -q --ignore=tests/site --ignore=tests/live
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax chapters/ -q
 
+test-build: $(STAMP)
+	$(BIN)/jupyter-book build . -W --keep-going
+
+# The site as a reader sees it (tests/site) and a live JupyterLab session (tests/live),
+# in Debian's Chromium driven by Playwright. Needs the build of test-build.
+test-browser: $(STAMP) $(CHROMIUM)
+	$(BIN)/python -m pytest tests/site tests/live -q
+
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests (needs root and apt-get)"
+	apt-get update -qq && apt-get install -y -qq chromium
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=chapters
+	$(BIN)/jupyter lab --notebook-dir=chapters --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -177,3 +177,36 @@ def check_svm_loss(fn) -> CheckResult:
         if diff:
             return _fail(diff)
     return _pass("loss and dW match svm_loss_vectorized with and without regularization")
+
+def check_minibatches(fn) -> CheckResult:
+    """Check ``fn(X, y, batch_size, rng)`` (yields ``(X_batch, y_batch)``) for one epoch.
+
+    The reference is :func:`optim_lib.data.minibatches`: one ``rng.permutation``
+    per epoch, then consecutive slices of ``batch_size`` (the last one smaller).
+    Both get a Generator with the same seed, on 10 samples with batch size 4.
+    """
+    from .data import minibatches
+
+    X = np.arange(30, dtype=float).reshape(10, 3)
+    y = np.arange(10)
+    expected = list(minibatches(X, y, 4, np.random.default_rng(5)))
+    def one_epoch():   # a stub that returns None is "todo", not list(None)'s TypeError
+        batches = fn(X.copy(), y.copy(), 4, np.random.default_rng(5))
+        return None if batches is None else list(batches)
+
+    out, problem = _call(one_epoch)
+    if problem:
+        return problem
+    if len(out) != len(expected):
+        return _fail(f"got {len(out)} batches, expected {len(expected)} (10 samples in batches "
+                     f"of 4: the last batch holds the 2 left over)")
+    for k, (got, ref) in enumerate(zip(out, expected)):
+        if not (isinstance(got, tuple) and len(got) == 2):
+            return _fail(f"batch {k} should be a pair (X_batch, y_batch), got {got!r}")
+        diff = compare_arrays(f"y of batch {k}", got[1], ref[1]) or \
+            compare_arrays(f"X of batch {k}", got[0], ref[0])
+        if diff:
+            if k == 0 and np.array_equal(np.asarray(got[1]), y[:len(ref[1])]):
+                diff += " — the samples come in their original order: shuffle them with rng"
+            return _fail(diff + " — draw one order with rng.permutation(len(y)), then slice it")
+    return _pass(f"the same {len(expected)} batches as optim_lib.data.minibatches")

@@ -89,3 +89,39 @@ def accuracy(W, X, y):
     if len(y) != len(X):
         raise ValueError(f"y must have one label per row of X, got {len(y)} labels for {len(X)} rows")
     return float(np.mean(predict(W, X) == y))
+
+
+def svm_kinks_crossed(W, X, y, index, h):
+    """How many hinge kinks lie between ``W[index] - h`` and ``W[index] + h``.
+
+    Each term ``max(0, m_ij)`` with ``m_ij = s_j - s_{y_i} + 1`` (``j != y_i``)
+    has a kink at ``m_ij = 0``. Moving the single weight ``W[c, k]`` by ``t``
+    moves ``m_ic`` by ``+t x_ik`` for every sample with ``y_i != c``, and every
+    ``m_ij`` of a sample with ``y_i == c`` by ``-t x_ik``. A kink is crossed by a
+    centered difference of step ``h`` when ``|m_ij| <= h |x_ik|`` (and
+    ``x_ik != 0``): there the loss is not linear-plus-quadratic over the window,
+    and the numeric partial derivative can differ from the analytic one.
+
+    Args:
+        W, X, y: as for :func:`svm_loss_vectorized`.
+        index: ``(c, k)``, the weight that is perturbed.
+        h: the finite-difference step, > 0.
+    """
+    y = _check(W, X, y, 0.0)
+    if isinstance(h, bool) or not isinstance(h, (int, float)) or not 0 < h < np.inf:
+        raise ValueError(f"h must be a finite number > 0, got {h!r}")
+    try:
+        c, k = (int(i) for i in index)
+    except (TypeError, ValueError):
+        raise ValueError(f"index must be a pair (class, feature), got {index!r}") from None
+    if not (0 <= c < W.shape[0] and 0 <= k < W.shape[1]):
+        raise ValueError(f"index must lie inside W's shape {W.shape}, got {index!r}")
+    rows = np.arange(X.shape[0])
+    scores = X @ W.T
+    margins = scores - scores[rows, y][:, None] + 1
+    reach = h * np.abs(X[:, k])                       # how far each margin can move
+    near = (np.abs(margins) <= reach[:, None]) & (reach[:, None] > 0)
+    near[rows, y] = False                             # j = y_i is not a hinge term
+    other = (y != c) & near[:, c]                     # samples of other classes: m_ic moves
+    own = near[y == c].sum()                          # samples of class c: all their m_ij move
+    return int(other.sum() + own)

@@ -6,13 +6,16 @@ colour-blind-safe Okabe–Ito palette: look them up with :func:`color_of`.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.colors import LogNorm
 
 __all__ = ["COLORS", "color_of", "figure", "contour", "plot_path", "plot_trajectories",
-           "plot_losses", "frame_player", "animate_runs", "digit_gallery"]
+           "plot_losses", "frame_player", "animate_runs", "digit_gallery",
+           "animate_race"]
 
 # Okabe & Ito (2008), the colour-blind-safe palette.
 COLORS = {
@@ -125,9 +128,26 @@ def frame_player(fig, update, frames, interval: int = 600):
         raise ValueError("frames must hold at least one frame, got none")
     anim = FuncAnimation(fig, update, frames=frames, interval=interval, repeat=False,
                          init_func=lambda: update(frames[0]))
-    html = anim.to_jshtml(default_mode="once")
+    html = _offline(anim.to_jshtml(default_mode="once"))
     plt.close(fig)
     return HTML(html)
+
+
+# matplotlib's player draws its buttons with Font Awesome icons from a CDN; the book must
+# work with no network, so the stylesheet link goes and each icon becomes a plain glyph.
+_CDN_LINK = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">')
+_ICONS = {"fa-minus": "\u2212", "fa-fast-backward": "|\u25c0\u25c0", "fa-step-backward": "|\u25c0",
+          "fa-play fa-flip-horizontal": "\u25c0", "fa-pause": "\u275a\u275a", "fa-play": "\u25b6",
+          "fa-step-forward": "\u25b6|", "fa-fast-forward": "\u25b6\u25b6|", "fa-plus": "+"}
+
+
+def _offline(html: str) -> str:
+    html = _CDN_LINK.sub("", html)
+    for icon, glyph in _ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', glyph)
+    if "fa fa-" in html or "://" in html.split("<script")[0]:
+        raise RuntimeError("matplotlib's frame player changed: an icon or a CDN link is left")
+    return html
 
 
 def animate_runs(landscape, runs, every: int = 1, interval: int = 120, title: str | None = None):
@@ -159,3 +179,110 @@ def digit_gallery(images, labels, n: int = 10, title: str | None = None):
     if title:
         fig.suptitle(title, fontsize=10, y=1.05)
     return fig
+
+
+# The two finite-difference schemes of chapters 2 and 3 (Okabe–Ito colours).
+SCHEME_COLORS = {"forward": "#E69F00", "centered": "#56B4E9"}
+
+
+def table(rows, headers, formats=None, caption: str | None = None):
+    """A small HTML table of computed values (the book has no pandas).
+
+    Args:
+        rows: a list of rows, each a sequence with one value per header.
+        headers: the column titles.
+        formats: None, or one format spec per column (e.g. ``".4f"``, ``""``)
+            applied to numeric cells; numbers default to ``".6g"``.
+        caption: an optional caption shown above the table.
+
+    Returns an ``IPython.display.HTML`` object.
+    """
+    import html as _html
+    from numbers import Number
+
+    from IPython.display import HTML
+
+    headers = [str(h) for h in headers]
+    if formats is not None and len(formats) != len(headers):
+        raise ValueError(f"formats must give one spec per column ({len(headers)}), "
+                         f"got {len(formats)}: {formats!r}")
+    body = []
+    for r, row in enumerate(rows):
+        row = list(row)
+        if len(row) != len(headers):
+            raise ValueError(f"rows[{r}] has {len(row)} values, expected {len(headers)} "
+                             f"(one per header): {row!r}")
+        cells = []
+        for c, value in enumerate(row):
+            spec = formats[c] if formats is not None else ".6g"
+            if isinstance(value, Number) and not isinstance(value, bool) and spec:
+                text = format(value, spec)
+            else:
+                text = str(value)
+            cells.append(f"<td>{_html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    head = "".join(f"<th>{_html.escape(h)}</th>" for h in headers)
+    cap = f"<caption>{_html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="table">{cap}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def animate_race(panels, steps, title: str | None = None, width: float = 9.0,
+                 height: float = 3.0, interval: int = 350):
+    """One frame player with several landscapes side by side, every path growing together.
+
+    Args:
+        panels: a list of ``(landscape, runs)``; each landscape gets one axes and the
+            paths of its runs (Runs labelled by optimizer name, for the book's colours).
+            The legend is taken from the first panel.
+        steps: the step shown in each frame (e.g. ``[0, 1, 2, 4, 8, ...]``): frame ``k``
+            draws every path up to step ``steps[k]``.
+        title: the figure's title; each frame shows "step t" in its lower right corner.
+        width, height: figure size in inches.
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must hold at least one (landscape, runs) pair, got none")
+    steps = [int(s) for s in steps]
+    if not steps or min(steps) < 0:
+        raise ValueError(f"steps must be a non-empty list of step numbers >= 0, got {steps!r}")
+    fig, axes = figure(ncols=len(panels), width=width / len(panels), height=height)
+    lines = []
+    for ax, (landscape, runs) in zip(axes, panels):
+        contour(landscape, ax=ax, n=100, levels=15)
+        ax.set_ylabel("$y$" if ax is axes[0] else "")
+        for i, r in enumerate(runs):
+            (line,) = ax.plot([], [], color=color_of(r.label.split("(")[0], i), lw=1.4,
+                              marker=".", ms=2.5, label=r.label, zorder=4)
+            lines.append((line, r))
+    handles = [line for line, _ in lines[:len(panels[0][1])]]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8,
+               frameon=False)
+    head = fig.suptitle(title or " ", fontsize=10)
+    # Speed: render everything that does not move once, into a picture, and let each
+    # frame draw only that picture and the paths (contours cost most of a frame).
+    fig.canvas.draw()
+    background = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.set_layout_engine("none")                  # freeze the positions just drawn
+    moving = {line for line, _ in lines}
+    for artist in fig.get_children():
+        if artist is not fig.patch:
+            artist.set_visible(False)
+    for ax in axes:
+        ax.set_visible(True)
+        ax.axis("off")
+        ax.patch.set_visible(False)
+        for artist in ax.get_children():
+            artist.set_visible(artist in moving)
+    head.set_visible(True)
+    head.set_color("none")                         # drawn in the picture; keeps its place
+    fig.figimage(background, zorder=-10, origin="upper")
+    stamp = fig.text(0.995, 0.005, "", ha="right", va="bottom", fontsize=9)
+
+    def update(t):
+        for line, r in lines:
+            line.set_data(r.path[: t + 1, 0], r.path[: t + 1, 1])
+        stamp.set_text(f"step {t}")
+        return [line for line, _ in lines]
+
+    return frame_player(fig, update, steps, interval=interval)
