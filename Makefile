@@ -38,8 +38,9 @@ test: test-lib test-notebooks test-build test-browser
 test-lib: $(STAMP)
 	$(BIN)/python -m pytest tests/ -q --ignore=tests/site --ignore=tests/live
 
+# nbval: every chapter top to bottom, two notebooks at a time (each stays in one kernel).
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax chapters/ -q
+	$(BIN)/python -m pytest --nbval-lax chapters/ -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-build: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going

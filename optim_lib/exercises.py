@@ -18,7 +18,8 @@ from .losses import svm_loss_vectorized
 from .search import random_local_search
 
 __all__ = ["CheckResult", "compare_arrays", "check_update_rule", "check_random_local_search",
-           "check_centered_difference", "check_svm_loss"]
+           "check_centered_difference", "check_svm_loss",
+           "check_minibatches"]
 
 
 @dataclass(frozen=True)

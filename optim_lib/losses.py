@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["svm_loss_naive", "svm_loss_vectorized", "svm_loss", "predict", "accuracy"]
+__all__ = ["svm_loss_naive", "svm_loss_vectorized", "svm_loss", "predict", "accuracy",
+           "svm_kinks_crossed"]
 
 
 def _check(W, X, y, reg):

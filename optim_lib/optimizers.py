@@ -19,19 +19,32 @@ number read), so each ``_update`` works in place (``*=``, ``+=``, ``out=``) with
 scratch buffer ``tmp`` instead of a temporary per operation, and the base class feeds
 it the parameters in cache-sized chunks. The intermediate passes over ``tmp`` then stay
 in the CPU cache, and main memory sees little more than the minimum: one read of each
-of ``w``, ``dw`` and the state, one write of ``w`` and the state.
+of ``w``, ``dw`` and the state, one write of ``w`` and the state. Large parameter
+arrays are split between two threads (numpy releases the GIL inside its loops), which
+matters for the rules that take a square root per parameter.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Real
 
 import numpy as np
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
 
-CHUNK = 16_384   # parameters per chunk: a few arrays of 128 kB stay in the L2 cache
+CHUNK = 131_072   # parameters per chunk: 1 MB per float64 array, so the passes over tmp hit the cache
+WORKERS = min(2, os.cpu_count() or 1)   # threads sharing the chunks of a large step
+_pool: ThreadPoolExecutor | None = None
+
+
+def _workers() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="optim_lib")
+    return _pool
 
 
 def _real(name: str, value) -> float:
@@ -76,6 +89,7 @@ class Optimizer:
 
     name = "optimizer"
     _state_names: tuple[str, ...] = ()
+    chunk: int | None = CHUNK   # parameters per call of _update; None: whole arrays at once
 
     def __init__(self) -> None:
         self.reset()
@@ -109,7 +123,6 @@ class Optimizer:
             raise ValueError(f"dw must have w's shape {w.shape}, got shape {dw.shape}")
         if self._shape is None:
             self._shape = w.shape
-            self._scratch = np.empty(min(w.size, CHUNK), dtype=w.dtype)
             for state in self._state_names:
                 setattr(self, state, np.zeros(w.shape, dtype=w.dtype))
         elif w.shape != self._shape:
@@ -118,13 +131,25 @@ class Optimizer:
                 "call reset() before using it on other parameters")
         self.t += 1
         states = [getattr(self, name) for name in self._state_names]
-        if w.flags.c_contiguous and dw.flags.c_contiguous and w.dtype == dw.dtype:
-            flat = [a.reshape(-1) for a in (w, dw, *states)]
-            for start in range(0, w.size, CHUNK):
-                w_c, dw_c, *state_c = (a[start:start + CHUNK] for a in flat)
-                self._update(w_c, dw_c, self._scratch[:w_c.size], *state_c)
-        else:  # an unusual layout or dtype: one pass over whole arrays
-            self._update(w, dw, np.empty_like(w), *states)
+        if not (w.flags.c_contiguous and dw.flags.c_contiguous and w.dtype == dw.dtype):
+            self._update(w, dw, np.empty_like(w), *states)   # unusual layout: whole arrays
+            return w
+        size = max(1, min(self.chunk or w.size, w.size))
+        starts = range(0, w.size, size)
+        lanes = min(WORKERS, len(starts))                     # 1 unless w spans several chunks
+        if self._scratch is None or self._scratch.shape[1] < size or len(self._scratch) < lanes:
+            self._scratch = np.empty((lanes, size), dtype=w.dtype)
+        flat = [a.reshape(-1) for a in (w, dw, *states)]
+
+        def run(lane):   # every lanes-th chunk, with this lane's scratch buffer
+            for start in starts[lane::lanes]:
+                w_c, dw_c, *state_c = (a[start:start + size] for a in flat)
+                self._update(w_c, dw_c, self._scratch[lane, :w_c.size], *state_c)
+
+        if lanes == 1:
+            run(0)
+        else:
+            list(_workers().map(run, range(lanes)))
         return w
 
     def _update(self, w, dw, tmp, *state) -> None:  # pragma: no cover

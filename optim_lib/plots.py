@@ -12,10 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 __all__ = ["COLORS", "color_of", "figure", "contour", "plot_path", "plot_trajectories",
            "plot_losses", "frame_player", "animate_runs", "digit_gallery",
-           "animate_race"]
+           "animate_race",
+           "plain_log_ticks", "table"]
 
 # Okabe & Ito (2008), the colour-blind-safe palette.
 COLORS = {
@@ -42,10 +44,29 @@ plt.rcParams.update({
 })
 
 
+def plain_log_ticks(ax, axis: str = "y"):
+    """Label a log axis "1e-03" in plain text instead of TeX-like 10⁻³.
+
+    Explorers redraw on every slider move, and parsing mathtext tick labels each time
+    is a large share of a redraw.
+    """
+    fmt = FuncFormatter(lambda v, _: f"{v:.0e}".replace("e-0", "e-").replace("e+0", "e"))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_minor_formatter(NullFormatter())
+
+
 def color_of(method, default_index: int = 0) -> str:
-    """The book's colour for an optimizer (instance, class or name)."""
+    """The book's colour for an optimizer (instance, class, name or a label).
+
+    A label that starts with a method's name ("SGD(lr=0.1)", "Adam, lr = 0.01") gets that
+    method's colour; anything else gets a spare colour picked by ``default_index``.
+    """
     name = getattr(method, "name", method)
     name = name if isinstance(name, str) else type(method).__name__
+    if name not in COLORS:
+        for known in sorted(COLORS, key=len, reverse=True):
+            if name.startswith(known) and not name[len(known):len(known) + 1].isalnum():
+                return COLORS[known]
     return COLORS.get(name, _EXTRA[default_index % len(_EXTRA)])
 
 
@@ -91,7 +112,7 @@ def plot_trajectories(landscape, runs, ax=None, title=None, colors=None):
     """Contours of ``landscape`` with the path of every run in ``runs`` (a list of Runs)."""
     ax = contour(landscape, ax=ax, title=title)
     for i, run in enumerate(runs):
-        color = colors[i] if colors else color_of(run.label.split("(")[0], i)
+        color = colors[i] if colors else color_of(run.label, i)
         plot_path(ax, run, color=color)
     ax.legend(loc="best", framealpha=0.9)
     return ax
@@ -105,7 +126,7 @@ def plot_losses(curves, ax=None, log: bool = True, title: str | None = None,
     if not isinstance(curves, dict):
         curves = {run.label: run.losses for run in curves}
     for i, (label, values) in enumerate(curves.items()):
-        color = colors[i] if colors else color_of(label.split("(")[0], i)
+        color = colors[i] if colors else color_of(label, i)
         ax.plot(np.arange(len(values)), values, color=color, label=label, lw=1.6)
     if log:
         ax.set_yscale("log")
@@ -154,7 +175,7 @@ def animate_runs(landscape, runs, every: int = 1, interval: int = 120, title: st
     """A frame player in which the paths of ``runs`` grow step by step, side by side."""
     fig, (ax,) = figure(width=5.0, height=3.8)
     contour(landscape, ax=ax, title=title)
-    lines = [ax.plot([], [], color=color_of(r.label.split("(")[0], i), lw=1.6, marker=".", ms=3,
+    lines = [ax.plot([], [], color=color_of(r.label, i), lw=1.6, marker=".", ms=3,
                      label=r.label)[0] for i, r in enumerate(runs)]
     ax.legend(loc="best", framealpha=0.9)
     longest = max(len(r.path) for r in runs)
@@ -252,7 +273,7 @@ def animate_race(panels, steps, title: str | None = None, width: float = 9.0,
         contour(landscape, ax=ax, n=100, levels=15)
         ax.set_ylabel("$y$" if ax is axes[0] else "")
         for i, r in enumerate(runs):
-            (line,) = ax.plot([], [], color=color_of(r.label.split("(")[0], i), lw=1.4,
+            (line,) = ax.plot([], [], color=color_of(r.label, i), lw=1.4,
                               marker=".", ms=2.5, label=r.label, zorder=4)
             lines.append((line, r))
     handles = [line for line, _ in lines[:len(panels[0][1])]]

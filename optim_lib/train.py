@@ -17,7 +17,8 @@ from .optimizers import Optimizer
 
 __all__ = ["Run", "run_landscape", "History", "fit_linear_classifier", "init_weights",
            "effective_lr", "StateRecorder", "LRSweep", "tune_lr", "race",
-           "steps_score", "settle_step"]
+           "steps_score", "settle_step",
+           "overshoot", "uphill_steps", "escape_step", "crossings"]
 
 
 def _check_optimizer(opt):

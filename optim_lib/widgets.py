@@ -13,17 +13,21 @@ artists instead of plotting anew, so a redraw costs one render of the figure.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from . import plots
 from .train import run_landscape
 
 __all__ = ["Control", "Explorer", "float_slider", "log_slider", "int_slider", "choice",
-           "trajectory_explorer", "random_search_explorer"]
+           "trajectory_explorer", "random_search_explorer",
+           "numeric_gradient_explorer", "gradient_check_explorer", "digits_lr_explorer", "sgd_batch_explorer", "zigzag_explorer", "noise_explorer", "race_explorer", "step_cost_explorer"]
 
 
 @dataclass
@@ -114,8 +118,13 @@ class Explorer:
         self.fig = fig
         self._update = update
         self.controls = {c.name: c for c in controls}
-        plt.close(fig)
+        plt.close(fig)                       # shown only on demand, never by pyplot
+        self._canvas = FigureCanvasAgg(fig)  # a canvas of its own, reused by every redraw
         self.update()
+        # Lay the figure out once, then freeze it: re-running the layout engine on every
+        # redraw (measuring every text) costs more than drawing the new data.
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
 
     @property
     def defaults(self) -> dict:
@@ -132,16 +141,28 @@ class Explorer:
     def live(self):
         """The ipywidgets sliders with the figure below them (needs a live kernel)."""
         import ipywidgets as w
-        from IPython.display import display
+        from IPython.display import Image, display
 
         ctrls = {name: c.widget() for name, c in self.controls.items()}
 
         def show(**params):
             self.update(**params)
-            display(self.fig)
+            display(Image(self.render()))
 
         out = w.interactive_output(show, ctrls)
         return w.VBox([w.HBox(list(ctrls.values()), layout=w.Layout(flex_flow="row wrap")), out])
+
+    def render(self) -> bytes:
+        """The figure as PNG bytes, as the live widget shows it after each move.
+
+        Drawn on the explorer's own Agg canvas and encoded with light compression:
+        ``savefig`` would set up a canvas and renderer anew on every move.
+        """
+        self._canvas.draw()
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png",
+                                                                     compress_level=1)
+        return buf.getvalue()
 
     def twin(self, sweep: str, values=None, interval: int = 700, **fixed):
         """Kernel-free twin: a frame player over ``values`` of the control ``sweep``.
@@ -176,7 +197,8 @@ def trajectory_explorer(landscape, methods: dict, controls: list[Control], steps
         curves[label], = ax_loss.plot([], [], color=color, lw=1.6, label=label)
     ax.legend(loc="upper right", framealpha=0.9)
     ax_loss.set(yscale="log", xlim=(0, steps), xlabel="step",
-                ylabel=r"$f - f^\star$ (log scale)", title="distance to the minimum value")
+                ylabel="f − f* (log scale)", title="distance to the minimum value")
+    plots.plain_log_ticks(ax_loss)
     f_star = landscape.min_value
 
     def update(**params):
@@ -669,7 +691,8 @@ def race_explorer(landscapes: dict, makers: dict, best_lrs: dict, steps: int = 1
     for lname, land in landscapes.items():
         ax = fig.add_subplot(grid[0, 0], label=lname)
         plots.contour(land, ax=ax, n=100, levels=15)
-        maps[lname] = ax
+        ax.set(xticks=[], yticks=[], xlabel="", ylabel="")   # the paths matter, not x and y;
+        maps[lname] = ax                                     # tick labels cost most of a redraw
     ax_loss = fig.add_subplot(grid[0, 1])
     lines, curves = {}, {}
     for i, name in enumerate(makers):
@@ -679,7 +702,8 @@ def race_explorer(landscapes: dict, makers: dict, best_lrs: dict, steps: int = 1
             lines[lname, name], = ax.plot([], [], color=color, lw=1.4, marker=".", ms=3,
                                           zorder=4)
     ax_loss.set(yscale="log", xlim=(0, steps), xlabel="step",
-                ylabel=r"$f - f^\star$ (log scale)")
+                ylabel="f − f* (log scale)")
+    plots.plain_log_ticks(ax_loss)
     ax_loss.legend(loc="lower left", fontsize=7, ncol=2)
     f_star = {lname: land.min_value for lname, land in landscapes.items()}
 
@@ -706,7 +730,49 @@ def race_explorer(landscapes: dict, makers: dict, best_lrs: dict, steps: int = 1
                                                  description="lr × factor")])
     ax_loss.set_ylim(1e-16, 1e3)    # widest tick labels, so the frozen layout fits them all
     ax_loss.set_title("lr = tuned lr × 0.01\ndiverged: " + ", ".join(makers), fontsize=9)
-    fig.draw_without_rendering()    # (the Explorer closed the figure: canvas.draw is a no-op)
-    fig.set_layout_engine("none")   # freeze the layout: a redraw then skips re-solving it
+    fig.set_layout_engine("constrained")   # lay out again for the widest labels, then freeze
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
     explorer.update()
     return explorer
+
+
+def step_cost_explorer(table: dict) -> Explorer:
+    """Appendix: the time of one step of each rule, and its share of the copy bandwidth.
+
+    Args:
+        table: ``{number of parameters: measure_steps(...) rows}``, measured up front
+            (:func:`optim_lib.cost.measure_steps`), so moving the ``parameters``
+            control only swaps bar heights.
+    """
+    if not table:
+        raise ValueError("table must map at least one size to its measured rows, got {}")
+    sizes = tuple(sorted(table))
+    names = [r.name for r in table[sizes[0]]]
+    colors = [plots.color_of(name, i) for i, name in enumerate(names)]
+    fig, (ax_t, ax_f) = plots.figure(ncols=2, width=4.2, height=3.2)
+    x = np.arange(len(names))
+    bars_t = ax_t.bar(x, np.ones(len(names)), color=colors)
+    bars_f = ax_f.bar(x, np.ones(len(names)), color=colors)
+    ax_f.axhline(0.4, color="k", ls=":", lw=1, label="target 40%")
+    per_param = np.array([[r.seconds / n for r in table[n]] for n in sizes]) * 1e9
+    ax_t.set(yscale="log", ylim=(per_param.min() / 2, per_param.max() * 2),
+             ylabel="ns per parameter (log scale)", title="time of one step")
+    plots.plain_log_ticks(ax_t)
+    top = max(r.fraction_of_copy for rows in table.values() for r in rows)
+    ax_f.set(ylim=(0, max(1.0, top) * 1.1), ylabel="share of copy bandwidth",
+             title="effective bandwidth / np.copyto")
+    ax_f.legend(loc="upper right")
+    for ax in (ax_t, ax_f):
+        ax.set_xticks(x, names, rotation=30)
+
+    def update(parameters):
+        rows = table[parameters]
+        for bar, r in zip(bars_t, rows):
+            bar.set_height(r.seconds / parameters * 1e9)
+        for bar, r in zip(bars_f, rows):
+            bar.set_height(r.fraction_of_copy)
+        fig.suptitle(f"{parameters:,} float64 parameters ({parameters * 8 / 1e6:g} MB per array)",
+                     fontsize=10)
+
+    return Explorer(fig, update, [choice("parameters", sizes, sizes[-1])])

@@ -12,3 +12,7 @@ from threadpoolctl import threadpool_limits
 def _one_blas_thread():
     with threadpool_limits(limits=1):
         yield
+
+# The browser fixtures (tests/site, tests/live) are defined once here, so both folders share
+# one Playwright session: two sync Playwright instances cannot live in one process.
+from browser_support import browser, site  # noqa: E402,F401

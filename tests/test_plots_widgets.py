@@ -142,3 +142,12 @@ def test_plot_trajectories_and_losses_use_the_book_colours():
     ax2 = plots.plot_losses(runs)
     assert ax2.get_yscale() == "log"
     np.testing.assert_array_equal(line(ax2, runs[1].label).get_ydata(), runs[1].losses)
+
+
+def test_color_of_reads_a_label_that_starts_with_a_method_name():
+    from optim_lib.plots import COLORS, color_of
+
+    assert color_of("SGD(lr=0.1)") == COLORS["SGD"]
+    assert color_of("Adam, lr = 0.01") == COLORS["Adam"]
+    assert color_of("Momentum") == COLORS["Momentum"]
+    assert color_of("SGDish", 0) != COLORS["SGD"]      # a longer word is not the method

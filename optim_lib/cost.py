@@ -1,0 +1,98 @@
+"""What one optimizer step costs in memory traffic, measured on this machine.
+
+An update rule does a handful of arithmetic operations per parameter, so its speed is set
+by how many bytes it moves, not by how much it computes. At the least, a rule reads ``w``,
+``dw`` and each of its state arrays once and writes ``w`` and each state array once:
+
+    SGD 3 arrays · Momentum, Nesterov, AdaGrad, RMSProp 5 · Adam 7
+
+:func:`measure_steps` times one ``step`` of each rule next to ``np.copyto`` on arrays of
+the same size (read one, write one: the machine's copy bandwidth) in the same run, and
+reports each rule's effective bandwidth as a fraction of it. ``bench/step.py`` prints it;
+the appendix of the book glues it into the text.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .optimizers import Optimizer
+
+__all__ = ["min_traffic", "StepCost", "measure_steps"]
+
+
+def min_traffic(cls: type[Optimizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The arrays a rule must at least read and write per step: ``(reads, writes)``."""
+    if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+        raise TypeError(f"cls must be an optimizer class, got {cls!r}")
+    state = tuple(cls._state_names)
+    return ("w", "dw") + state, state + ("w",)
+
+
+@dataclass(frozen=True)
+class StepCost:
+    """One rule's measured step. Bandwidths in bytes per second."""
+
+    name: str
+    seconds: float
+    reads: tuple
+    writes: tuple
+    nbytes: int            # bytes of one array
+    copy_bandwidth: float  # np.copyto on the same arrays, same run
+
+    @property
+    def arrays(self) -> int:
+        return len(self.reads) + len(self.writes)
+
+    @property
+    def min_bytes(self) -> int:
+        return self.arrays * self.nbytes
+
+    @property
+    def bandwidth(self) -> float:
+        return self.min_bytes / self.seconds
+
+    @property
+    def fraction_of_copy(self) -> float:
+        return self.bandwidth / self.copy_bandwidth
+
+
+def _best_time(fn, repeats):
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure_steps(optimizers, n: int = 4_000_000, repeats: int = 7, seed: int = 0) -> list[StepCost]:
+    """Time one ``step`` of each optimizer (instances, default-built from classes) on ``n`` float64s.
+
+    The copy bandwidth is measured between the rules (interleaved, best time kept), so a
+    burst of load from elsewhere on the machine hits both sides of the ratio.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    rng = np.random.default_rng(seed)
+    w0, dw = rng.standard_normal(n), 1e-3 * rng.standard_normal(n)
+    src, dst = rng.standard_normal(n), np.empty(n)
+    copy_time = _best_time(lambda: np.copyto(dst, src), repeats)
+    timed = []
+    for opt in optimizers:
+        opt = opt() if isinstance(opt, type) else opt
+        if not isinstance(opt, Optimizer):
+            raise TypeError(f"optimizers must hold optim_lib optimizers, got {opt!r}")
+        opt.reset()
+        w = w0.copy()
+        opt.step(w, dw)                                  # creates the state, not timed
+        timed.append((opt, _best_time(lambda: opt.step(w, dw), repeats)))
+        copy_time = min(copy_time, _best_time(lambda: np.copyto(dst, src), repeats))
+    copy_bw = 2 * w0.nbytes / copy_time
+    return [StepCost(type(opt).__name__, t, *min_traffic(type(opt)), w0.nbytes, copy_bw)
+            for opt, t in timed]
