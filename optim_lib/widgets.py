@@ -273,6 +273,11 @@ def _nearest_index(grid, value):
     return int(np.argmin(np.abs(np.log(grid) - np.log(value))))
 
 
+def _snap(value, grid):
+    """The element of ``grid`` nearest to ``value`` on a log scale."""
+    return float(grid[_nearest_index(grid, value)])
+
+
 def numeric_gradient_explorer(f, x, analytic, hs=tuple(10.0 ** np.arange(-12, 0)),
                               num_checks: int = 20, seed: int = 0, h: float = 1e-5,
                               method: str = "centered", title: str | None = None) -> Explorer:
@@ -390,21 +395,6 @@ def gradient_check_explorer(loss_fns: dict, W, X, y, regs=(1e-3, 1e-2, 1e-1, 1.0
 # Chapters 4 and 5: gradient descent and SGD.
 
 
-def _snap(value, grid):
-    """The element of ``grid`` nearest to ``value`` on a log scale."""
-    grid = np.asarray(grid, dtype=float)
-    return float(grid[np.argmin(np.abs(np.log(grid) - np.log(value)))])
-
-
-def _check_grid(name, values):
-    values = tuple(float(v) for v in values)
-    if len(values) < 2 or any(not (np.isfinite(v) and v > 0) for v in values) \
-            or list(values) != sorted(set(values)):
-        raise ValueError(f"{name} must hold at least two increasing positive numbers, "
-                         f"got {values!r}")
-    return values
-
-
 def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 100.0),
                        lr: float = 1.0, epochs: int = 60, reg: float = 1e-3,
                        seed: int = 0) -> Explorer:
@@ -427,7 +417,7 @@ def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 
     from .optimizers import SGD
     from .train import fit_linear_classifier
 
-    lrs = _check_grid("lrs", lrs)
+    lrs = tuple(_positive_grid("lrs", lrs))
     if not lrs[0] <= lr <= lrs[-1]:
         raise ValueError(f"lr must be within lrs [{lrs[0]}, {lrs[-1]}], got {lr!r}")
     runs = {v: fit_linear_classifier(SGD(v), data, epochs=epochs, batch_size=None, reg=reg,
@@ -483,7 +473,7 @@ def sgd_batch_explorer(data, batch_sizes=(4, 16, 64, 256, None), lrs=(1e-2, 1e-1
     from .optimizers import SGD
     from .train import fit_linear_classifier
 
-    lrs = _check_grid("lrs", lrs)
+    lrs = tuple(_positive_grid("lrs", lrs))
     batch_sizes = tuple(batch_sizes)
     for b in batch_sizes:
         if b is not None and (isinstance(b, bool) or not isinstance(b, (int, np.integer))
