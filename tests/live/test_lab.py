@@ -94,9 +94,11 @@ def page(browser):
 
 def test_slider_redraws_the_plot(lab, page):
     page.goto(f"{lab}/lab/tree/{CHAPTER}", wait_until="domcontentloaded")
-    page.locator(".jp-Notebook").wait_for(timeout=60_000)
-    # A fresh Lab may ask which kernel to start: accept its choice (the venv's python3).
+    # A fresh Lab may ask which kernel to start: accept its choice (the venv's python3),
+    # whenever the dialog shows up in front of an action.
     accept = page.locator(".jp-Dialog button.jp-mod-accept")
+    page.add_locator_handler(page.locator(".jp-Dialog"), lambda dialog: accept.click())
+    page.locator(".jp-Notebook").wait_for(timeout=60_000)
     try:
         accept.wait_for(timeout=15_000)
         accept.click()

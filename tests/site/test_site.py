@@ -2,8 +2,8 @@
 
 For every page of _toc.yml: no console errors, no request leaving 127.0.0.1, math
 typeset by the local MathJax. For every chapter also: a figure, a frame player whose
-frame changes when its step button is clicked, and an exercise whose collapsed solution
-opens on click. A full-page screenshot of each page goes to _build/screenshots/.
+frame changes when its step button is clicked, an exercise whose collapsed solution
+opens on click, and a working .ipynb download. A full-page screenshot of each page goes to _build/screenshots/.
 
 Each page is loaded once and every check runs on it; a failing page reports all of its
 failed checks together.
@@ -98,13 +98,24 @@ def solution_opens(page):
     return []
 
 
+def notebook_downloads(page):
+    links = page.locator("a[href$='.ipynb']")
+    if links.count() == 0:
+        return ["no download (.ipynb) button"]
+    url = links.first.evaluate("a => a.href")
+    response = page.request.get(url)
+    if not response.ok or b'"cells"' not in response.body():
+        return [f"the .ipynb download {url} does not serve the notebook ({response.status})"]
+    return []
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page(site, browser, path):
     page = open_page(browser, f"{site}/{path}")
     try:
         problems = self_contained_and_typeset(page)
         if path.startswith("chapters/"):
-            for check in (has_figures, frame_players_step, solution_opens):
+            for check in (has_figures, frame_players_step, solution_opens, notebook_downloads):
                 problems += check(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / path.replace("/", "__").replace(".html", ".png")),
