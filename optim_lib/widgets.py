@@ -250,7 +250,8 @@ def random_search_explorer(loss_fn, shape, max_tries: int = 400,
         every.set_data(tries_axis[:tries], r.losses[:tries])
         best.set_data(tries_axis[:tries], r.best_so_far[:tries])
         marker.set_xdata([tries, tries])
-        ax.set_title(f"scale of W = {scale:g}: best loss after {tries} tries = "
+        ax.set_title(f"scale of W = {scale:g}: best loss after {tries} "
+                     f"{'try' if tries == 1 else 'tries'} = "
                      f"{r.best_so_far[tries - 1]:.3f} (grey: other scales)")
 
     return Explorer(fig, update, [int_slider("tries", 1, max_tries, max_tries),
