@@ -7,10 +7,12 @@ colour-blind-safe Okabe–Ito palette: look them up with :func:`color_of`.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import HTMLWriter
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
@@ -139,17 +141,24 @@ def frame_player(fig, update, frames, interval: int = 600):
     """The kernel-free twin of a widget: a player over precomputed frames.
 
     ``update(frame)`` redraws ``fig`` for one element of ``frames``. Returns an
-    HTML object (matplotlib's ``to_jshtml``): every frame is rendered now, so the
-    player works on a static page with no kernel and no network.
+    HTML object (the player of matplotlib's ``to_jshtml``): every frame is rendered
+    now, so the player works on a static page with no kernel and no network.
+    The frames go straight to matplotlib's HTML writer, one render each
+    (``FuncAnimation.to_jshtml`` would draw every frame twice more on the way).
     """
     from IPython.display import HTML
 
     frames = list(frames)
     if not frames:
         raise ValueError("frames must hold at least one frame, got none")
-    anim = FuncAnimation(fig, update, frames=frames, interval=interval, repeat=False,
-                         init_func=lambda: update(frames[0]))
-    html = _offline(anim.to_jshtml(default_mode="once"))
+    writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode="once")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "player.html"
+        with writer.saving(fig, path, dpi=fig.dpi):
+            for frame in frames:
+                update(frame)
+                writer.grab_frame()
+        html = _offline(path.read_text())
     plt.close(fig)
     return HTML(html)
 
