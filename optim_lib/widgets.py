@@ -19,7 +19,10 @@ from typing import Any, Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.spines import Spine
+from matplotlib.text import Text
 from PIL import Image
 
 from . import plots
@@ -112,12 +115,19 @@ class Explorer:
         fig: the matplotlib figure (closed from pyplot, so it is shown only on demand).
         update: ``update(**params)`` redraws ``fig`` for one setting of the controls.
         controls: the :class:`Control` objects, one per keyword of ``update``.
+        dynamic: optionally, every artist that ``update`` changes. Then the rest of the
+            figure (contours, axes, tick labels: most of the drawing time) is rendered
+            once and reused, and a redraw draws only these artists on top of it. Only
+            for explorers whose ``update`` changes nothing else (no axis limits).
     """
 
-    def __init__(self, fig, update: Callable[..., None], controls: list[Control]):
+    def __init__(self, fig, update: Callable[..., None], controls: list[Control],
+                 dynamic: list | None = None):
         self.fig = fig
         self._update = update
         self.controls = {c.name: c for c in controls}
+        self._dynamic = list(dynamic) if dynamic else None
+        self._background = None
         plt.close(fig)                       # shown only on demand, never by pyplot
         self._canvas = FigureCanvasAgg(fig)  # a canvas of its own, reused by every redraw
         self.update()
@@ -158,11 +168,40 @@ class Explorer:
         Drawn on the explorer's own Agg canvas and encoded with light compression:
         ``savefig`` would set up a canvas and renderer anew on every move.
         """
-        self._canvas.draw()
+        if self._dynamic is None:
+            self._canvas.draw()
+        else:
+            self._draw_dynamic()
         buf = io.BytesIO()
         Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png",
                                                                      compress_level=1)
         return buf.getvalue()
+
+    def _draw_dynamic(self):
+        """Blit: restore the cached static part, then draw the changing artists on it."""
+        if self._background is None:
+            for artist in self._dynamic:
+                artist.set_visible(False)
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self.fig.bbox)
+            for artist in self._dynamic:
+                artist.set_visible(True)
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for artist in sorted(self._dynamic + self._above_dynamic(), key=lambda a: a.get_zorder()):
+            artist.draw(renderer)
+
+    def _above_dynamic(self):
+        """Static artists that sit above a changing one (a minimum's star over a path):
+        drawn again after it, so the stacking order is the same as in a full draw."""
+        dynamic = set(self._dynamic)
+        above = []
+        for ax in {a.axes for a in self._dynamic if a.axes is not None}:
+            lowest = min(a.get_zorder() for a in self._dynamic if a.axes is ax)
+            above += [c for c in ax.get_children()
+                      if c not in dynamic and c.get_visible() and c.get_zorder() > lowest
+                      and not isinstance(c, (Axis, Spine, Text))]   # frame and titles: apart
+        return above
 
     def twin(self, sweep: str, values=None, interval: int = 700, **fixed):
         """Kernel-free twin: a frame player over ``values`` of the control ``sweep``.
@@ -195,29 +234,30 @@ def trajectory_explorer(landscape, methods: dict, controls: list[Control], steps
         color = plots.color_of(label, i)
         lines[label], = ax.plot([], [], color=color, lw=1.6, marker=".", ms=4, label=label, zorder=4)
         curves[label], = ax_loss.plot([], [], color=color, lw=1.6, label=label)
-    ax.legend(loc="upper right", framealpha=0.9)
-    ax_loss.set(yscale="log", xlim=(0, steps), xlabel="step",
+    legend = ax.legend(loc="upper right", framealpha=0.9)
+    f_star = landscape.min_value
+    # A fixed loss axis: runs compare across slider positions, and the axes never redraw.
+    top = max(landscape(np.array(landscape.start)) - f_star, 1e-12) * 1e3
+    ax_loss.set(yscale="log", xlim=(0, steps), ylim=(1e-16, top), xlabel="step",
                 ylabel="f − f* (log scale)", title="distance to the minimum value")
     plots.plain_log_ticks(ax_loss)
-    f_star = landscape.min_value
+    suptitle = fig.suptitle(" \n ", fontsize=9)
 
     def update(**params):
         status = []
-        lo, hi = np.inf, 0.0
         for label, make in methods.items():
             run = run_landscape(make(**params), landscape, steps=steps)
             lines[label].set_data(run.path[:, 0], run.path[:, 1])
             gap = np.maximum(run.losses - f_star, 1e-16)
             curves[label].set_data(np.arange(len(gap)), gap)
-            lo, hi = min(lo, gap.min()), max(hi, gap.max())
             status.append(f"{label}: diverged at step {run.diverged_at}" if run.diverged
                           else f"{label}: f − f* = {gap[-1]:.1e}")
-        ax_loss.set_ylim(max(lo / 3, 1e-16), hi * 3)
         shown = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in params.items())
-        fig.suptitle(f"{shown}\n" + " · ".join(status), fontsize=9)
+        suptitle.set_text(f"{shown}\n" + " · ".join(status))
 
-    return Explorer(fig, update, controls)
+    return Explorer(fig, update, controls,
+                    dynamic=[*lines.values(), legend, *curves.values(), suptitle])
 
 
 def random_search_explorer(loss_fn, shape, max_tries: int = 400,
@@ -646,7 +686,8 @@ def noise_explorer(landscape, lr: float = 0.1, sigma: float = 1.0, max_sigma: fl
                           f"mean f − f* over the last {tail} steps: {gap[-tail:].mean():.1e}")
 
     return Explorer(fig, update, [float_slider("sigma", 0.0, max_sigma, sigma,
-                                               step=max_sigma / 40, description="noise σ")])
+                                               step=max_sigma / 40, description="noise σ")],
+                    dynamic=[path, curve, ax.title, ax_loss.title])
 
 
 def race_explorer(landscapes: dict, makers: dict, best_lrs: dict, steps: int = 150,

@@ -151,3 +151,29 @@ def test_color_of_reads_a_label_that_starts_with_a_method_name():
     assert color_of("Adam, lr = 0.01") == COLORS["Adam"]
     assert color_of("Momentum") == COLORS["Momentum"]
     assert color_of("SGDish", 0) != COLORS["SGD"]      # a longer word is not the method
+
+
+def test_blitted_render_matches_a_full_draw():
+    """An explorer with `dynamic` artists redraws only those on a cached background;
+    the picture must be the one a full draw gives (up to anti-aliasing of redrawn edges)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from optim_lib import SGD
+    from optim_lib.landscapes import ill_conditioned_bowl
+    from optim_lib.widgets import log_slider, trajectory_explorer
+
+    ex = trajectory_explorer(ill_conditioned_bowl(10), {"SGD": lambda lr: SGD(lr)},
+                             [log_slider("lr", 1e-3, 0.3, 0.05)], steps=50)
+    first = ex.render()
+    ex.update(lr=0.19)
+    blitted = np.asarray(Image.open(io.BytesIO(ex.render())).convert("RGB")).astype(int)
+    buf = io.BytesIO()
+    ex.fig.savefig(buf, format="png")
+    full = np.asarray(Image.open(buf).convert("RGB")).astype(int)
+    assert blitted.shape == full.shape
+    differ = (np.abs(blitted - full).max(axis=2) > 30).mean()
+    assert differ < 0.01, f"{differ:.1%} of the pixels differ from a full draw"
+    assert ex.render() != first          # and the picture did change with lr
