@@ -6,25 +6,14 @@ Run: `make bench` or `.venv/bin/python bench/loss.py`.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
+from optim_lib.cost import best_time
 from optim_lib.data import load_digits_split
 from optim_lib.losses import svm_loss_naive, svm_loss_vectorized
 from optim_lib.train import init_weights
 
 TARGET = 30.0
-
-
-def best_time(fn, repeats):
-    """Best wall time of ``repeats`` calls (the least disturbed by other processes)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main():

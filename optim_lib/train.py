@@ -18,7 +18,7 @@ from .optimizers import Optimizer
 __all__ = ["Run", "run_landscape", "History", "fit_linear_classifier", "init_weights",
            "effective_lr", "StateRecorder", "LRSweep", "tune_lr", "race",
            "steps_score", "settle_step",
-           "overshoot", "uphill_steps", "escape_step", "crossings"]
+           "overshoot", "uphill_steps", "escape_step", "crossings", "flip_rate"]
 
 
 def _check_optimizer(opt):
@@ -562,3 +562,16 @@ def crossings(run: Run, minimum, axis: int = 1) -> int:
     side = np.sign(run.path[:, axis] - m[axis])
     side = side[side != 0]
     return int(np.count_nonzero(side[1:] != side[:-1]))
+
+
+def flip_rate(run: Run) -> np.ndarray:
+    """Per coordinate: the share of steps whose direction (sign) differs from the step before.
+
+    About 0 for a run that moves steadily, about 0.5 for steps that are as good as random
+    (noisy gradients), about 1 for a zig-zag that reverses every step.
+    """
+    _check_run(run)
+    if len(run.path) < 3:
+        raise ValueError(f"run must have at least 2 steps to compare, got {len(run.path) - 1}")
+    steps = np.diff(run.path, axis=0)
+    return np.mean(np.sign(steps[1:]) != np.sign(steps[:-1]), axis=0)

@@ -83,3 +83,22 @@ def test_step_cost_explorer_swaps_bar_heights():
     assert np.isclose(large[0], table[1000][0].seconds / 1000 * 1e9)
     with pytest.raises(ValueError, match="table"):
         step_cost_explorer({})
+
+
+def test_best_time_keeps_the_shortest_run_and_checks_repeats():
+    from optim_lib.cost import best_time
+
+    ticks = iter([0.0, 5.0, 10.0, 11.0, 20.0, 23.0])    # runs of 5, 1 and 3 "seconds"
+    assert best_time(lambda: None, 3, clock=lambda: next(ticks)) == 1.0
+    with pytest.raises(ValueError, match="repeats"):
+        best_time(lambda: None, 0)
+
+
+def test_flip_rate_counts_reversals_per_coordinate():
+    from optim_lib.train import Run, flip_rate
+
+    path = np.array([[0, 0], [1, 1], [2, 0], [3, 1], [4, 0.0]])   # x steady, y zig-zags
+    run = Run("t", path, np.zeros(len(path)))
+    np.testing.assert_array_equal(flip_rate(run), [0.0, 1.0])
+    with pytest.raises(ValueError, match="run"):
+        flip_rate(Run("short", path[:2], np.zeros(2)))
