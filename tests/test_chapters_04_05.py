@@ -1,8 +1,8 @@
 """Library code added for chapters 4 (gradient descent) and 5 (SGD).
 
 The explorer factories of optim_lib.widgets (digits_lr_explorer,
-sgd_batch_explorer, zigzag_explorer, noise_explorer) and the checker
-optim_lib.exercises.check_minibatches.
+sgd_batch_explorer, zigzag_explorer, noise_explorer). The chapter 5 checker,
+check_minibatches, is tested with the other checkers in test_exercises.py.
 """
 
 import time
@@ -14,8 +14,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from optim_lib.data import load_digits_split, minibatches  # noqa: E402
-from optim_lib.exercises import check_minibatches  # noqa: E402
+from optim_lib.data import load_digits_split  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 from optim_lib.widgets import (digits_lr_explorer, noise_explorer,  # noqa: E402
                                sgd_batch_explorer, zigzag_explorer)
@@ -148,52 +147,3 @@ def test_noise_explorer_rejects_bad_arguments(kw, match):
         noise_explorer(ill_conditioned_bowl(5), steps=5, **kw)
 
 
-# --- check_minibatches --------------------------------------------------------
-
-def test_check_minibatches_accepts_the_reference_and_a_rewrite():
-    assert check_minibatches(minibatches).passed
-
-    def mine(X, y, batch_size, rng):
-        order = rng.permutation(len(y))
-        for start in range(0, len(y), batch_size):
-            idx = order[start:start + batch_size]
-            yield X[idx], y[idx]
-
-    assert check_minibatches(mine).passed
-
-
-def _unshuffled(X, y, batch_size, rng):
-    for start in range(0, len(y), batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
-
-
-def _drops_last(X, y, batch_size, rng):
-    order = rng.permutation(len(y))
-    for start in range(0, len(y) - batch_size + 1, batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
-
-
-def _shuffles_twice(X, y, batch_size, rng):
-    rng.permutation(len(y))
-    order = rng.permutation(len(y))
-    for start in range(0, len(y), batch_size):
-        idx = order[start:start + batch_size]
-        yield X[idx], y[idx]
-
-
-@pytest.mark.parametrize("fn, hint", [
-    (_unshuffled, "shuffle"),
-    (_drops_last, "batches"),
-    (_shuffles_twice, "permutation"),
-])
-def test_check_minibatches_rejects_wrong_iterators(fn, hint):
-    result = check_minibatches(fn)
-    assert result.status == "fail" and hint in result.message
-
-
-def test_check_minibatches_reports_unfinished_work():
-    def todo(X, y, batch_size, rng):
-        raise NotImplementedError
-
-    assert check_minibatches(todo).status == "todo"

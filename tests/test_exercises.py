@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from optim_lib import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
+from optim_lib.data import minibatches
 from optim_lib.exercises import (CheckResult, check_centered_difference, check_minibatches,
                                  check_random_local_search, check_svm_loss, check_update_rule,
                                  compare_arrays)
@@ -326,14 +327,23 @@ def batches_with_replacement(X, y, batch_size, rng):
         yield X[idx], y[idx]
 
 
+def batches_shuffled_twice(X, y, batch_size, rng):
+    rng.permutation(len(y))                     # a wasted draw: a different order
+    yield from batches(X, y, batch_size, rng)
+
+
 def test_check_minibatches():
+    assert check_minibatches(minibatches).status == "pass"        # the library's own
     assert check_minibatches(batches).status == "pass"
     as_list = lambda *args: list(batches(*args))                        # noqa: E731
     assert check_minibatches(as_list).status == "pass"
     result = check_minibatches(batches_unshuffled)
     assert result.status == "fail" and "original order" in result.message
+    assert "shuffle" in result.message
     result = check_minibatches(batches_drop_last)
     assert result.status == "fail" and "got 2 batches, expected 3" in result.message
+    result = check_minibatches(batches_shuffled_twice)
+    assert result.status == "fail" and "permutation" in result.message
     assert check_minibatches(batches_with_replacement).status == "fail"
 
 
