@@ -5,13 +5,22 @@
 
 The forward scheme costs one extra evaluation of ``f`` per coordinate, the
 centered one two.
+
+Comparing the two: the per-coordinate relative error |a − n| / max(|a|, |n|) is
+ill-posed where an entry of the gradient is tiny. ``f`` is computed to about
+eps·|f|, so a difference quotient carries an absolute round-off of about
+eps·|f| / h whatever the entry; next to an entry of 1e-6 that is ~1e-6 relative,
+and the verdict then depends on the last bits of ``f`` (BLAS kernel, thread
+count). The norm-wise error ||a − n|| / max(||a||, ||n||) measures the same
+round-off against the size of the whole gradient and is robust; it still sees
+a wrong gradient.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["numeric_gradient", "relative_error", "grad_check"]
+__all__ = ["numeric_gradient", "relative_error", "norm_relative_error", "grad_check"]
 
 METHODS = ("forward", "centered")
 
@@ -74,13 +83,30 @@ def relative_error(a, b):
         return np.where(denom > 0, diff / np.where(denom > 0, denom, 1), 0.0)
 
 
+def norm_relative_error(a, b):
+    """Norm-wise ||a − b|| / max(||a||, ||b||) (Euclidean norms over all entries), 0 if both are 0.
+
+    Unlike the element-wise :func:`relative_error`, a tiny entry does not get a
+    denominator of its own: round-off is measured against the whole vector.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    denom = max(np.linalg.norm(a), np.linalg.norm(b))
+    return float(np.linalg.norm(a - b) / denom) if denom > 0 else 0.0
+
+
 def grad_check(f, x, analytic, num_checks=10, h=1e-5, seed=0, method="centered"):
     """Compare an analytic gradient with the centered difference on sampled coordinates.
 
-    Returns a dict of arrays: ``index`` (the sampled coordinates), ``analytic``,
-    ``numeric`` and ``rel_error`` (one value per sampled coordinate). As a rule of
-    thumb (CS231n): below 1e-7 is right, above 1e-2 is almost certainly a bug; a
-    hinge kink between x − h and x + h can raise a correct gradient's error.
+    Returns a dict: ``index`` (the sampled coordinates), the arrays ``analytic``,
+    ``numeric`` and ``rel_error`` (one value per sampled coordinate), and the float
+    ``norm_error``, :func:`norm_relative_error` of the sampled analytic and numeric
+    entries. As a rule of thumb (CS231n): a relative error below 1e-7 is right, above
+    1e-2 is almost certainly a bug; a hinge kink between x − h and x + h can raise a
+    correct gradient's error. Judge a gradient by ``norm_error``: ``rel_error`` of an
+    entry near the round-off of the difference quotient (about eps·|f(x)| / h) is
+    noise, and can exceed 1e-6 for a correct gradient.
     """
     _check_h(h)
     _check_method(method)
@@ -96,4 +122,5 @@ def grad_check(f, x, analytic, num_checks=10, h=1e-5, seed=0, method="centered")
     numeric = np.array([_partial(f, x, ix, h, method, fx) for ix in index])
     exact = np.array([analytic[ix] for ix in index])
     return {"index": index, "analytic": exact, "numeric": numeric,
-            "rel_error": relative_error(exact, numeric)}
+            "rel_error": relative_error(exact, numeric),
+            "norm_error": norm_relative_error(exact, numeric)}

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from optim_lib.gradcheck import grad_check, numeric_gradient, relative_error
+from optim_lib.gradcheck import (grad_check, norm_relative_error, numeric_gradient,
+                                 relative_error)
 from optim_lib.losses import svm_loss_vectorized
 
 X0 = np.array([0.5, -1.0, 2.0, 1.5])
@@ -78,6 +79,20 @@ def test_relative_error_definition():
         relative_error(np.zeros(2), np.zeros(3))
 
 
+def test_norm_relative_error_definition():
+    a = np.array([3.0, 0.0, 4.0])
+    b = np.array([3.0, 1e-12, 4.0 + 1e-6])
+    # ||a - b|| / max(||a||, ||b||): a tiny entry gets no denominator of its own
+    assert norm_relative_error(a, b) == pytest.approx(np.hypot(1e-12, 1e-6) / np.linalg.norm(b), rel=1e-12)
+    assert relative_error(a, b)[1] == 1.0                      # element-wise: 100% on the tiny entry
+    assert norm_relative_error(a, b) == norm_relative_error(b, a)
+    assert norm_relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert norm_relative_error(np.zeros(2), np.ones(2)) == 1.0
+    assert norm_relative_error([[1.0, 2.0]], [[1.0, 2.0]]) == 0.0
+    with pytest.raises(ValueError, match=r"^a and b must have the same shape"):
+        norm_relative_error(np.zeros(2), np.zeros(3))
+
+
 # --------------------------------------------------------------------------- grad_check
 
 def svm_problem(reg=0.5):
@@ -149,3 +164,31 @@ def test_analytic_of_the_wrong_shape_raises():
     W, f, dW = svm_problem()
     with pytest.raises(ValueError, match=r"^analytic must"):
         grad_check(f, W, dW.T)
+
+
+def test_grad_check_norm_error_passes_the_right_gradient_and_finds_the_bug():
+    reg = 0.5
+    W, f, dW = svm_problem(reg)
+    ok = grad_check(f, W, dW, num_checks=12, h=1e-5, seed=1)
+    bad = grad_check(f, W, dW - reg * W, num_checks=12, h=1e-5, seed=1)
+    assert ok["norm_error"] == norm_relative_error(ok["analytic"], ok["numeric"])
+    assert ok["norm_error"] < 1e-8
+    assert bad["norm_error"] > 1e-2
+
+
+def test_norm_error_is_robust_where_an_entry_is_at_round_off():
+    # f = 1e3 + c.x: the loss's round-off (eps * 1e3) over 2h is ~1e-8, far larger than
+    # the entry 1e-9, so its per-coordinate error is noise; the norm-wise error is not.
+    c = np.array([1.0, -2.0, 1e-9, 0.5])
+
+    def f(x):
+        return 1e3 + float(c @ x)
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x = rng.standard_normal(4)
+        res = grad_check(f, x, c, num_checks=4, h=1e-5, seed=0)
+        assert res["rel_error"].max() > 1e-6           # the tiny entry "fails"
+        assert res["norm_error"] < 1e-6                 # the gradient is right
+        wrong = grad_check(f, x, c * [1.0, -1.0, 1.0, 1.0], num_checks=4, h=1e-5, seed=0)
+        assert wrong["norm_error"] > 0.5                # a wrong entry is seen
