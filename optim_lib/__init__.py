@@ -16,12 +16,13 @@ Notebooks teach and show; this package computes. One concept per module:
 =============== ==============================================================
 """
 
-from .optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from . import fused
+from .optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSProp
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
-           "show_source"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW",
+           "OPTIMIZERS", "fused", "show_source"]
 
-OPTIMIZERS = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+OPTIMIZERS = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)   # the road trip, chapters 4-11
 __version__ = "0.1.0"
 
 

@@ -19,16 +19,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from .optimizers import Optimizer
 
-__all__ = ["min_traffic", "StepCost", "measure_steps", "best_time"]
+__all__ = ["min_traffic", "StepCost", "measure_steps", "best_time", "cpu_time"]
 
 
 def min_traffic(cls: type[Optimizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The arrays a rule must at least read and write per step: ``(reads, writes)``."""
+    """The arrays a rule must at least read and write per step: ``(reads, writes)``.
+
+    Its state arrays are those a default-built instance holds after one step.
+    """
     if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
         raise TypeError(f"cls must be an optimizer class, got {cls!r}")
-    state = tuple(cls._state_names)
+    opt = cls()
+    opt.step(np.zeros(1), np.zeros(1))
+    state = tuple(opt.state)
     return ("w", "dw") + state, state + ("w",)
 
 
@@ -65,8 +71,7 @@ def best_time(fn, repeats: int = 3, clock=time.perf_counter) -> float:
     by whatever else the machine is doing. ``clock=time.process_time`` measures CPU time of
     this process instead of wall time (steadier on a shared machine, but it adds up the time
     of all threads)."""
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    checks.count("repeats", repeats)
     best = np.inf
     for _ in range(repeats):
         start = clock()
@@ -75,16 +80,24 @@ def best_time(fn, repeats: int = 3, clock=time.perf_counter) -> float:
     return best
 
 
+def cpu_time(fn, repeats: int = 3) -> float:
+    """The shortest CPU time of ``repeats`` calls of ``fn()``, in seconds: :func:`best_time`
+    with ``time.process_time``. For single-threaded work on a shared machine (the chapters
+    time loss and gradient evaluations with it, under one BLAS thread)."""
+    return best_time(fn, repeats, clock=time.process_time)
+
+
 def measure_steps(optimizers, n: int = 4_000_000, repeats: int = 7, seed: int = 0) -> list[StepCost]:
     """Time one ``step`` of each optimizer (instances, default-built from classes) on ``n`` float64s.
+
+    The reference rules (:mod:`optim_lib.optimizers`) and their fast twins
+    (:mod:`optim_lib.fused`) are timed alike: pass ``fused.Adam`` for the fast step.
 
     The copy bandwidth is measured between the rules (interleaved, best time kept), so a
     burst of load from elsewhere on the machine hits both sides of the ratio.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    checks.count("n", n)
+    checks.count("repeats", repeats)
     rng = np.random.default_rng(seed)
     w0, dw = rng.standard_normal(n), 1e-3 * rng.standard_normal(n)
     src, dst = rng.standard_normal(n), np.empty(n)

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["DigitsSplit", "load_digits_split", "add_bias", "minibatches"]
 
 N_CLASSES = 10
@@ -101,8 +103,7 @@ def minibatches(X: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Ge
     """
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    checks.count("batch_size", batch_size)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     # The checks above run at the call, not at the first next(): this function

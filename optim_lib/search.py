@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["SearchResult", "random_search", "random_local_search"]
 
 
@@ -40,11 +42,6 @@ class SearchResult:
         return f"SearchResult(tries={len(self.losses)}, best_loss={self.best_loss:.4f})"
 
 
-def _check_tries(tries):
-    if isinstance(tries, bool) or not isinstance(tries, (int, np.integer)) or tries < 1:
-        raise ValueError(f"tries must be a positive integer, got {tries!r}")
-
-
 def _check_scale(name, scale):
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale < np.inf:
         raise ValueError(f"{name} must be a finite number > 0, got {scale!r}")
@@ -60,7 +57,7 @@ def random_search(loss_fn, shape, tries=1000, scale=1e-3, seed=0) -> SearchResul
         scale: standard deviation of every weight.
         seed: seed of the Generator that draws the guesses.
     """
-    _check_tries(tries)
+    checks.count("tries", tries)
     _check_scale("scale", scale)
     rng = np.random.default_rng(seed)
     best_W, best_loss = None, np.inf
@@ -79,7 +76,7 @@ def random_local_search(loss_fn, W0, tries=1000, step_size=1e-2, seed=0) -> Sear
     One perturbation ``rng.standard_normal(W0.shape)`` is drawn per try from a
     Generator seeded with ``seed``. ``losses`` records the loss of each *try*.
     """
-    _check_tries(tries)
+    checks.count("tries", tries)
     _check_scale("step_size", step_size)
     rng = np.random.default_rng(seed)
     best_W = np.array(W0, dtype=float)

@@ -1,7 +1,6 @@
 """Library code added for chapters 2 and 3: plots.table, losses.svm_kinks_crossed and the
 numeric_gradient_explorer / gradient_check_explorer of optim_lib.widgets."""
 
-import time
 
 import matplotlib
 
@@ -116,14 +115,13 @@ def svm_setup():
     return W, X, y, f, svm_loss_vectorized(W, X, y, 1e-3)[1]
 
 
-def test_numeric_gradient_explorer_updates_quickly():
+def test_numeric_gradient_explorer_updates_and_snaps_h():
     W, X, y, f, dW = svm_setup()
     ex = numeric_gradient_explorer(f, W, dW, num_checks=6)
     assert set(ex.controls) == {"h", "method"}
-    start = time.perf_counter()
     ex.update(h=1e-3, method="forward")
+    assert ex.fig.axes[1].get_title().startswith("forward, h = 1e-03")
     ex.update(h=2e-7, method="centered")      # snapped to the nearest grid value
-    assert (time.perf_counter() - start) / 2 < 0.1
     title = ex.fig.axes[1].get_title()
     assert title.startswith("centered, h = 1e-07")
 
@@ -155,9 +153,8 @@ def test_gradient_check_explorer_separates_a_bug_from_the_truth():
     assert lines["correct"].get_ydata().max() < 1e-6
     assert lines["buggy"].get_ydata().max() > 1e-2
     assert "reg = 10" in ex.fig.axes[0].get_title()
-    start = time.perf_counter()
     ex.update(reg=1e-3, h=1e-6)
-    assert time.perf_counter() - start < 0.1
+    assert "reg = 0.001" in ex.fig.axes[0].get_title()
 
 
 @pytest.mark.parametrize("kw, match", [

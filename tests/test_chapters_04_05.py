@@ -5,8 +5,6 @@ sgd_batch_explorer, zigzag_explorer, noise_explorer). The chapter 5 checker,
 check_minibatches, is tested with the other checkers in test_exercises.py.
 """
 
-import time
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -23,13 +21,6 @@ from optim_lib.widgets import (digits_lr_explorer, noise_explorer,  # noqa: E402
 @pytest.fixture(scope="module")
 def data():
     return load_digits_split(seed=0)
-
-
-def _redraw_ms(explorer, **params):
-    start = time.perf_counter()
-    explorer.update(**params)
-    explorer.fig.canvas.draw()
-    return 1e3 * (time.perf_counter() - start)
 
 
 def _line_data(explorer):
@@ -49,12 +40,6 @@ def test_digits_lr_explorer_swaps_precomputed_runs(data):
     assert "lr = 0.1" in ex.fig.axes[0].get_title()
     ex.update(lr=0.12)                       # snapped to the nearest rate trained
     assert "lr = 0.1:" in ex.fig.axes[0].get_title()
-
-
-def test_digits_lr_explorer_redraws_fast(data):
-    ex = digits_lr_explorer(data, lrs=(0.1, 1.0), lr=1.0, epochs=5)
-    _redraw_ms(ex, lr=0.1)                   # first draw pays font caches etc.
-    assert min(_redraw_ms(ex, lr=v) for v in (1.0, 0.1, 1.0)) < 100
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -79,8 +64,6 @@ def test_sgd_batch_explorer_controls_and_update(data):
     ex.update(batch_size=64, lr=1.0)
     n_updates = int(np.ceil(len(data.y_train) / 64)) * 2
     assert f"{n_updates} updates" in ex.fig.axes[0].get_title()
-    assert _redraw_ms(ex, batch_size=None, lr=1.0) < 1000
-    assert min(_redraw_ms(ex, batch_size=b, lr=1.0) for b in (64, None, 64)) < 100
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -107,7 +90,6 @@ def test_zigzag_explorer_reports_progress_and_divergence():
     assert "diverg" in ex.fig.axes[1].get_title()
     ex.update(condition=10.0, lr_fraction=0.5)
     assert "at step" in ex.fig.axes[1].get_title()
-    assert min(_redraw_ms(ex, condition=c) for c in (3.0, 30.0, 100.0)) < 100
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -124,7 +106,7 @@ def test_zigzag_explorer_rejects_bad_arguments(kw, match):
 
 # --- noise_explorer -----------------------------------------------------------
 
-def test_noise_explorer_is_deterministic_and_fast():
+def test_noise_explorer_is_deterministic():
     ex = noise_explorer(ill_conditioned_bowl(5), lr=0.1, sigma=1.0, steps=80)
     path = ex.fig.axes[0].lines[-1]
     ex.update(sigma=1.0)
@@ -134,7 +116,6 @@ def test_noise_explorer_is_deterministic_and_fast():
     assert np.array_equal(first, path.get_xydata()), "a sigma always shows the same run"
     ex.update(sigma=0.0)
     assert "e-" in ex.fig.axes[1].get_title()   # no noise: a tiny gap to the minimum
-    assert min(_redraw_ms(ex, sigma=s) for s in (0.5, 1.0, 2.0)) < 100
 
 
 @pytest.mark.parametrize("kw, match", [

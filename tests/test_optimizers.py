@@ -1,4 +1,4 @@
-"""Golden values and the contract of the six update rules (optim_lib.optimizers).
+"""Golden values and the contract of the update rules (optim_lib.optimizers).
 
 Every expected number below is derived by hand in the comment above it, from the
 equations of DESIGN.md section 2, so a change of any equation breaks a test.
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import optim_lib
-from optim_lib import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
+from optim_lib import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
 from optim_lib.landscapes import ill_conditioned_bowl
 
 W0 = [1.0, -2.0]
@@ -25,9 +25,11 @@ VALID = {
     AdaGrad: dict(lr=0.1, eps=1e-7),
     RMSProp: dict(lr=0.1, decay=0.9, eps=1e-8),
     Adam: dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8),
+    AdamW: dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2),
 }
 STATE = {SGD: (), Momentum: ("v",), Nesterov: ("v",), AdaGrad: ("G",), RMSProp: ("s",),
-         Adam: ("m", "v")}
+         Adam: ("m", "v"), AdamW: ("m", "v")}
+RULES = (*optim_lib.OPTIMIZERS, AdamW)      # the road trip's six, and AdamW
 
 
 def make(cls, **override):
@@ -47,7 +49,8 @@ def run(opt, w0, grads):
 def test_optimizers_tuple_lists_the_six_rules():
     assert [c.__name__ for c in optim_lib.OPTIMIZERS] == \
         ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
-    assert set(VALID) == set(optim_lib.OPTIMIZERS)
+    assert set(VALID) == set(RULES)
+    assert optim_lib.AdamW is AdamW and "AdamW" in optim_lib.__all__
 
 
 # --------------------------------------------------------------------------- golden values
@@ -158,6 +161,63 @@ def test_bias_correction_must_be_bool():
         Adam(bias_correction=1)
 
 
+def test_adamw_golden_decays_w_then_takes_the_adam_step():
+    opt = AdamW(lr=0.1, beta1=0.5, beta2=0.75, eps=0.25, weight_decay=0.5)
+    w1, w2 = run(opt, W0, [G1, [1.0, 2.0]])
+    # t=1: decay first: w *= 1 - 0.1*0.5 = 0.95  ->  [0.95, -1.9]
+    #      then Adam's step 1 (test_adam_golden_with_bias_correction, same betas and eps):
+    #      - 0.1*m_hat/(sqrt(v_hat) + 0.25) = [-0.05/0.75, +0.1/1.25] = [-1/15, +0.08]
+    #      w1 = [0.95 - 1/15, -1.9 + 0.08] = [0.95 - 1/15, -1.82]
+    np.testing.assert_allclose(w1, [0.95 - 1 / 15, -1.82], rtol=1e-15)
+    # t=2: decay: 0.95*w1 = [0.9025 - 0.95/15, -1.729]
+    #      then Adam's step 2: m_hat = [5/6, 1], v_hat = [19/28, 19/7] (as in the Adam test)
+    expected = [0.9025 - 0.95 / 15 - 0.1 * (5 / 6) / (math.sqrt(19 / 28) + 0.25),
+                -1.729 - 0.1 * 1.0 / (math.sqrt(19 / 7) + 0.25)]
+    np.testing.assert_allclose(w2, expected, rtol=1e-14)
+    # L2 in the loss instead (Adam on g + 0.5*w) is a different rule: m_hat/sqrt(v_hat)
+    # rescales the decay term, so the iterates differ already at step 1.
+    w = np.array(W0)
+    Adam(lr=0.1, beta1=0.5, beta2=0.75, eps=0.25).step(w, np.array(G1) + 0.5 * np.array(W0))
+    assert np.all(np.abs(w - w1) > 1e-3)
+
+
+def test_adamw_without_decay_is_adam():
+    rng = np.random.default_rng(5)
+    grads = [rng.standard_normal(6) for _ in range(20)]
+    w0 = rng.standard_normal(6)
+    np.testing.assert_array_equal(run(AdamW(lr=0.01, weight_decay=0.0), w0, grads)[-1],
+                                  run(Adam(lr=0.01), w0, grads)[-1])
+
+
+def test_adamw_defaults_are_pytorchs():
+    opt = AdamW()
+    assert opt.hyperparams == dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2)
+    assert repr(opt) == "AdamW(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)"
+
+
+def test_adamw_matches_torch_when_installed():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    w0, grads = rng.standard_normal(5), [rng.standard_normal(5) for _ in range(50)]
+    ours = run(AdamW(lr=0.05, beta1=0.8, beta2=0.9, eps=1e-6, weight_decay=0.3), w0, grads)[-1]
+    p = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.AdamW([p], lr=0.05, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.3)
+    for g in grads:
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        opt.step()
+    np.testing.assert_allclose(ours, p.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
+def test_bad_weight_decay_raises_value_error_naming_it(value):
+    with pytest.raises(ValueError, match=r"^weight_decay must") as info:
+        AdamW(weight_decay=value)
+    assert repr(value) in str(info.value)
+    with pytest.raises(TypeError, match=r"^weight_decay must.*'0.01'"):
+        AdamW(weight_decay="0.01")
+    assert AdamW(weight_decay=0).weight_decay == 0.0
+
+
 # --------------------------------------------------------------------------- Nesterov forms
 
 def test_nesterov_equals_the_look_ahead_form_step_for_step():
@@ -178,7 +238,7 @@ def test_nesterov_equals_the_look_ahead_form_step_for_step():
 
 # --------------------------------------------------------------------------- the contract
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_state_is_created_lazily_with_w_shape(cls):
     opt = make(cls)
     for name in STATE[cls]:
@@ -192,7 +252,7 @@ def test_state_is_created_lazily_with_w_shape(cls):
     assert opt.t == 1
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_step_updates_in_place_and_returns_w(cls):
     w = np.array([[1.0, -2.0], [0.5, 3.0]])
     before = w.copy()
@@ -204,7 +264,7 @@ def test_step_updates_in_place_and_returns_w(cls):
     np.testing.assert_array_equal(dw, dw_before)   # the gradient is not touched
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_reset_makes_the_next_run_identical_to_a_fresh_optimizer(cls):
     rng = np.random.default_rng(1)
     grads = [rng.standard_normal(4) for _ in range(4)]
@@ -218,7 +278,7 @@ def test_reset_makes_the_next_run_identical_to_a_fresh_optimizer(cls):
     np.testing.assert_array_equal(np.array(again), np.array(fresh))
 
 
-@pytest.mark.parametrize("cls", [c for c in optim_lib.OPTIMIZERS if c is not SGD])
+@pytest.mark.parametrize("cls", [c for c in RULES if c is not SGD])
 def test_without_reset_the_state_carries_over(cls):
     # The counterpart of the reset test: the state matters, so reset() has something to do.
     rng = np.random.default_rng(2)
@@ -231,7 +291,7 @@ def test_without_reset_the_state_carries_over(cls):
 BAD_LR = [0, 0.0, -0.1, float("nan"), float("inf"), float("-inf")]
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 @pytest.mark.parametrize("lr", BAD_LR)
 def test_bad_lr_value_raises_value_error_naming_it(cls, lr):
     with pytest.raises(ValueError, match=r"^lr must") as info:
@@ -239,7 +299,7 @@ def test_bad_lr_value_raises_value_error_naming_it(cls, lr):
     assert repr(float(lr)) in str(info.value)       # ... and the value
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 @pytest.mark.parametrize("lr", ["0.1", True, None, [0.1]])
 def test_bad_lr_type_raises_type_error_naming_it(cls, lr):
     with pytest.raises(TypeError, match=r"^lr must") as info:
@@ -247,7 +307,8 @@ def test_bad_lr_type_raises_type_error_naming_it(cls, lr):
     assert repr(lr) in str(info.value)
 
 
-RATES = [(Momentum, "rho"), (Nesterov, "rho"), (RMSProp, "decay"), (Adam, "beta1"), (Adam, "beta2")]
+RATES = [(Momentum, "rho"), (Nesterov, "rho"), (RMSProp, "decay"), (Adam, "beta1"), (Adam, "beta2"),
+         (AdamW, "beta1"), (AdamW, "beta2")]
 
 
 @pytest.mark.parametrize("cls,name", RATES)
@@ -263,14 +324,14 @@ def test_rate_zero_is_allowed(cls, name):
     assert getattr(make(cls, **{name: 0.0}), name) == 0.0
 
 
-@pytest.mark.parametrize("cls", [AdaGrad, RMSProp, Adam])
+@pytest.mark.parametrize("cls", [AdaGrad, RMSProp, Adam, AdamW])
 def test_negative_eps_raises_value_error_naming_it(cls):
     with pytest.raises(ValueError, match=r"^eps must.*-1e-08"):
         make(cls, eps=-1e-8)
     assert make(cls, eps=0).eps == 0.0   # eps = 0 is allowed
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 @pytest.mark.parametrize("shape", [(3,), (2, 1), (1, 2), ()])
 def test_dw_of_another_shape_raises_value_error(cls, shape):
     w = np.array([1.0, 2.0])
@@ -279,19 +340,19 @@ def test_dw_of_another_shape_raises_value_error(cls, shape):
     np.testing.assert_array_equal(w, [1.0, 2.0])
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_int_w_raises_type_error(cls):
     with pytest.raises(TypeError, match=r"^w must.*int64"):
         make(cls).step(np.array([1, 2], dtype=np.int64), np.array([0.5, 0.5]))
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_list_w_raises_type_error(cls):
     with pytest.raises(TypeError, match=r"^w must.*list"):
         make(cls).step([1.0, 2.0], np.array([0.5, 0.5]))
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_reusing_on_another_shape_needs_reset(cls):
     opt = make(cls)
     opt.step(np.ones(2), np.ones(2))
@@ -302,7 +363,7 @@ def test_reusing_on_another_shape_needs_reset(cls):
     assert np.all(w < 1)
 
 
-@pytest.mark.parametrize("cls", optim_lib.OPTIMIZERS)
+@pytest.mark.parametrize("cls", RULES)
 def test_non_finite_gradient_is_not_an_error(cls):
     w = np.array([1.0, -2.0, 0.5])
     with np.errstate(invalid="ignore"):   # inf/inf inside the adaptive rules is numpy's business
