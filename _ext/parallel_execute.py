@@ -1,44 +1,121 @@
-"""Execute the book's notebooks two at a time before Sphinx reads them.
+"""Execute the book's notebooks two at a time before Sphinx reads them, and fail fast.
 
 myst-nb executes notebooks one after the other as Sphinx reads them. With
 ``execute_notebooks: cache`` it first looks each notebook up in the jupyter-cache at
-``_build/.jupyter_cache``. This extension fills that cache beforehand with
-jupyter-cache's ``local-parallel`` executor (one process per core, each notebook run in
-its own folder exactly as myst-nb would), so myst-nb then only reads cached outputs.
-Notebooks already cached with unchanged code are not run again.
+``_build/.jupyter_cache``. This extension fills that cache beforehand: a pool of worker
+processes (one per core, at most two) runs the outdated notebooks, each in its own folder
+exactly as myst-nb would, and stores the executed notebooks in the cache, so myst-nb then
+only reads cached outputs. Notebooks cached with unchanged code are not run again.
+
+Fail fast: the first chapter that raises stops the build at once (the other workers are
+terminated), with the chapter, the cell and the error named — instead of executing every
+other chapter first and letting myst-nb re-run the failed one to report it.
+
+Each worker installs :mod:`kernel_channel_fix` (no lost execute_reply, nbclient #312).
 """
 
 from __future__ import annotations
 
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _worker_init():
+    import kernel_channel_fix   # _ext/ is on sys.path here and in spawned workers
+
+    kernel_channel_fix.install()
+
+
+def _failed_cell(nb) -> tuple[int | None, str]:
+    """The index of the code cell that raised (or was cut off by the timeout), and its error."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, f"{output.get('ename')}: {output.get('evalue')}"
+    started = [i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and "iopub.execute_input" in c.get("metadata", {}).get("execution", {})]
+    return (started[-1] if started else None), "no reply before the cell timeout"
+
+
+def _execute(job):
+    """Run one notebook into the cache; return (uri, seconds, None) or (uri, seconds, error)."""
+    pk, uri, cache_path, timeout = job
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors.utils import create_cache_bundle, single_nb_execution
+
+    cache = get_cache(cache_path)
+    project_nb = cache.get_project_notebook(pk)
+    result = single_nb_execution(project_nb.nb, cwd=str(Path(uri).parent), timeout=timeout,
+                                 allow_errors=False, record_timing=True)
+    if result.err is not None:
+        index, what = _failed_cell(result.nb)
+        return uri, result.time, f"cell {index}: {what}" if index is not None else what
+    for cell in result.nb.cells:          # the timing stamps were only for error reports
+        cell.get("metadata", {}).pop("execution", None)
+    bundle = create_cache_bundle(project_nb, result.cwd, None, result.time, None)
+    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    return uri, result.time, None
 
 
 def _execute_outdated(app, env, docnames):
     if app.config.nb_execution_mode != "cache":
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
     notebooks = [Path(env.doc2path(name)) for name in docnames]
     notebooks = [p for p in notebooks if p.suffix == ".ipynb"]
-    if len(notebooks) < 2:
-        return
     path = app.env.mystnb_config.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
     cache = get_cache(str(path))
     records = [cache.add_nb_to_project(str(p)) for p in notebooks]
-    LOGGER.info(f"[parallel_execute] executing outdated notebooks of {len(records)} in parallel")
-    executor = load_executor("local-parallel", cache=cache)
-    result = executor.run_and_cache(filter_pks=[r.pk for r in records],
-                                    timeout=app.config.nb_execution_timeout)
-    # Failures are left to myst-nb, which re-runs the notebook and reports the error in place.
-    if result.errored:
-        LOGGER.info(f"[parallel_execute] failed here, myst-nb will report: {result.errored}")
+    outdated = [r for r in records if _needs_run(cache, r)]
+    if not outdated:
+        return
+    # The longest notebooks first keeps both workers busy to the end.
+    outdated.sort(key=lambda r: -Path(r.uri).stat().st_size)
+    timeout = app.config.nb_execution_timeout
+    jobs = [(r.pk, r.uri, str(path), timeout) for r in outdated]
+    LOGGER.info(f"[parallel_execute] executing {len(jobs)} notebooks, {WORKERS} at a time")
+    start = time.perf_counter()
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies raises BrokenProcessPool
+    # here instead of leaving its notebook unfinished and the build waiting for ever.
+    pool, futures = ProcessPoolExecutor(WORKERS, initializer=_worker_init), []
+    try:
+        futures = [pool.submit(_execute, job) for job in jobs]
+        for future in as_completed(futures):
+            uri, seconds, error = future.result()
+            name = Path(uri).relative_to(app.srcdir) if Path(uri).is_relative_to(app.srcdir) else uri
+            if error is not None:
+                raise ExtensionError(f"{name} failed after {seconds:.1f} s, {error}")
+            LOGGER.info(f"[parallel_execute] {name}: {seconds:.1f} s")
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()   # stop the other chapter now: fail fast
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    LOGGER.info(f"[parallel_execute] done in {time.perf_counter() - start:.1f} s")
+
+
+def _needs_run(cache, record) -> bool:
+    """True unless the cache holds an execution of this notebook's current code."""
+    try:
+        cache.match_cache_notebook(cache.get_project_notebook(record.pk).nb)
+        return False
+    except KeyError:
+        return True
 
 
 def setup(app):
+    app.setup_extension("kernel_channel_fix")
     app.connect("env-before-read-docs", _execute_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,12 +9,22 @@
 Targets on the 2-core machine: whole build < 90 s, nbval < 60 s, no chapter over 8 s.
 The full build is done in a temporary output folder, so `_build/` is left alone.
 
-Run: `make bench` or `.venv/bin/python bench/build.py`.
+`--clean N` instead builds the book N times, each from nothing (a fresh output folder: no
+execution cache and no `.doctrees`, which would make Sphinx skip execution), and prints each
+build's time, each notebook's execution time, and every stall (a notebook that took over
+STALL_S seconds or hit the cell timeout). It also compares the text of every page with the
+first build's and prints every sentence that differs (only timings, which the prose labels
+as measured on the reader's machine, may differ).
+
+Run: `make bench` or `.venv/bin/python bench/build.py [--clean N]`.
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -31,6 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_book import toc_files  # noqa: E402
 
 BUILD_TARGET, NBVAL_TARGET, CHAPTER_TARGET = 90.0, 60.0, 8.0
+STALL_S = 45.0   # no chapter needs this long; a lost reply used to cost a whole cell timeout
 
 
 def chapter_time(path: Path) -> float:
@@ -84,5 +95,62 @@ def main():
     return 0 if ok else 1
 
 
+def page_texts(html: Path) -> dict[str, list[str]]:
+    """The visible text of every page, one sentence per item (scripts and styles dropped)."""
+    from bs4 import BeautifulSoup
+
+    texts = {}
+    for page in sorted(html.rglob("*.html")):
+        if "_static" in page.parts or page.name in ("genindex.html", "search.html"):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main") or soup
+        for tag in main(["script", "style"]):
+            tag.decompose()
+        text = re.sub(r"\s+", " ", main.get_text(" "))
+        texts[str(page.relative_to(html))] = re.split(r"(?<=[.!?]) ", text)
+    return texts
+
+
+def clean_builds(n: int) -> int:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    first, stalls, failures, times = None, 0, 0, []
+    for i in range(1, n + 1):
+        with tempfile.TemporaryDirectory() as out:
+            cmd = [str(BIN / "jupyter-book"), "build", ".", "--path-output", out, "-W", "--keep-going"]
+            start = time.perf_counter()
+            run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            times.append(seconds)
+            log = run.stdout + run.stderr
+            chapters = re.findall(r"\[parallel_execute\] (\S+\.ipynb): ([0-9.]+) s", log)
+            slow = [(name, float(t)) for name, t in chapters if float(t) > STALL_S]
+            slow += [("timeout", 0.0)] * log.count("no reply before the cell timeout")
+            stalls += bool(slow)
+            failures += run.returncode != 0
+            worst = max(chapters, key=lambda c: float(c[1])) if chapters else ("-", "0")
+            print(f"build {i}/{n}: {seconds:6.1f} s, exit {run.returncode}, {len(chapters)} notebooks "
+                  f"executed, slowest {worst[0]} {float(worst[1]):.1f} s"
+                  + (f", STALL {slow}" if slow else ""), flush=True)
+            if run.returncode != 0:
+                print(log[-3000:])
+                continue
+            texts = page_texts(Path(out) / "_build" / "html")
+            if first is None:
+                first = texts
+                continue
+            for page, sentences in texts.items():
+                diff = [line for line in difflib.unified_diff(first.get(page, []), sentences, lineterm="", n=0)
+                        if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+                for line in diff:
+                    print(f"    {page}: {line[:200]}")
+    print(f"\n{n} clean builds: {min(times):.1f}-{max(times):.1f} s (median "
+          f"{sorted(times)[len(times) // 2]:.1f} s), {stalls} with a stall, {failures} failed")
+    return 1 if stalls or failures else 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clean", type=int, metavar="N", help="build N times from nothing")
+    args = parser.parse_args()
+    raise SystemExit(clean_builds(args.clean) if args.clean else main())
