@@ -1,12 +1,17 @@
-"""How close each update rule's `step` comes to the memory-bandwidth limit.
+"""What one optimizer step costs: the reference rule, its fast twin, torch.optim, and memory.
 
-For every optimizer in optim_lib.OPTIMIZERS, on 4 million float64 parameters: the time of
-one `step`, the bytes the rule must at least move (SGD reads w and dw and writes w: 3
-arrays), the effective bandwidth that implies, and that bandwidth as a fraction of the
-machine's own copy bandwidth (`np.copyto` on arrays of the same size), measured in the same
-run (optim_lib.cost.measure_steps). Target: every rule at or above 40% of the copy bandwidth.
-Large steps use two threads, so the table also shows each rule against the same copy split
-over the same threads — the fair ceiling for a two-core step.
+For every rule (optim_lib.optimizers: SGD ... Adam, AdamW) on 4 million float64 parameters,
+in one run:
+- the time of one `step` of the reference rule (one whole-array expression per line) and of
+  its fast twin (optim_lib.fused: in place, in cache-sized chunks, on two threads);
+- the bytes the rule must at least move (SGD reads w and dw and writes w: 3 arrays), the
+  effective bandwidth of the fast step, and that bandwidth as a fraction of the machine's copy
+  bandwidth measured in the same run: `np.copyto` on one thread, and the same copy split into
+  the fast path's chunks on its threads (the fair ceiling for a two-core step);
+- torch.optim's CPU step on the same 4M float64 parameters (foreach, and fused where torch has
+  it), if torch imports (it is installed for benchmarks only, never in requirements.txt), and
+  the fast twin's time over torch's best.
+Targets: every fast step at or above 40% of the copy bandwidth, and within 1.5x of torch.
 
 Run: `make bench` or `.venv/bin/python bench/step.py`.
 """
@@ -17,50 +22,117 @@ import time
 
 import numpy as np
 
-from optim_lib import OPTIMIZERS, optimizers
-from optim_lib.cost import measure_steps
+from optim_lib import OPTIMIZERS, AdamW, fused
+from optim_lib.cost import best_time, measure_steps
 
 N = 4_000_000
-TARGET = 0.40
+TARGET = 0.40          # of the copy bandwidth
+TORCH_TARGET = 1.5     # fast step time / torch's best step time
+RULES = (*OPTIMIZERS, AdamW)
 
 
 def threaded_copy_bandwidth(repeats=7):
-    """np.copyto split into the optimizers' chunks on their threads: the fair ceiling
-    for steps that use both cores (printed for context; the target is against np.copyto)."""
+    """np.copyto split into the fast path's chunks on its threads (read + write, bytes/s)."""
     src, dst = np.random.default_rng(1).standard_normal(N), np.empty(N)
-    starts = range(0, N, optimizers.CHUNK)
-    lanes = optimizers.WORKERS
+    starts = range(0, N, fused.CHUNK)
+    lanes = fused.WORKERS
 
     def lane(k):
         for s in starts[k::lanes]:
-            np.copyto(dst[s:s + optimizers.CHUNK], src[s:s + optimizers.CHUNK])
+            np.copyto(dst[s:s + fused.CHUNK], src[s:s + fused.CHUNK])
 
-    best = np.inf
-    for _ in range(repeats):
-        t = time.perf_counter()
-        list(optimizers._workers().map(lane, range(lanes)))
-        best = min(best, time.perf_counter() - t)
-    return 2 * src.nbytes / best
+    return 2 * src.nbytes / best_time(lambda: list(fused.workers().map(lane, range(lanes))),
+                                      repeats)
+
+
+def torch_optimizers(torch):
+    """name -> {variant: (params -> torch optimizer)} with the defaults of our rules."""
+    import torch.optim as to
+
+    def variants(make):
+        return {"foreach": lambda p: make(p, foreach=True), "fused": lambda p: make(p, fused=True)}
+
+    return {
+        "SGD": variants(lambda p, **kw: to.SGD(p, lr=1e-2, **kw)),
+        "Momentum": variants(lambda p, **kw: to.SGD(p, lr=1e-2, momentum=0.9, **kw)),
+        "Nesterov": variants(lambda p, **kw: to.SGD(p, lr=1e-2, momentum=0.9, nesterov=True, **kw)),
+        "AdaGrad": variants(lambda p, **kw: to.Adagrad(p, lr=1e-2, eps=1e-7, **kw)),
+        "RMSProp": variants(lambda p, **kw: to.RMSprop(p, lr=1e-2, alpha=0.99, eps=1e-8, **kw)),
+        "Adam": variants(lambda p, **kw: to.Adam(p, lr=1e-3, **kw)),
+        "AdamW": variants(lambda p, **kw: to.AdamW(p, lr=1e-3, weight_decay=1e-2, **kw)),
+    }
+
+
+def torch_steps(repeats=7):
+    """name -> {variant: seconds per step} for torch.optim on N float64 parameters, or None."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    rng = np.random.default_rng(0)
+    w0, g = rng.standard_normal(N), 1e-3 * rng.standard_normal(N)
+    out = {}
+    for name, variants in torch_optimizers(torch).items():
+        out[name] = {}
+        for variant, make in variants.items():
+            p = torch.nn.Parameter(torch.tensor(w0, dtype=torch.float64))
+            p.grad = torch.tensor(g, dtype=torch.float64)
+            try:
+                opt = make([p])
+                opt.step()                               # creates the state, not timed
+            except (RuntimeError, ValueError, TypeError):
+                continue                                 # no such variant on the CPU
+            out[name][variant] = best_time(opt.step, repeats)
+    return out, torch.__version__, torch.get_num_threads()
 
 
 def main():
-    rows = measure_steps(OPTIMIZERS, n=N)
+    start = time.perf_counter()
+    ref = measure_steps(RULES, n=N)
+    fast = measure_steps([fused.twin(c) for c in RULES], n=N)
     copy2 = threaded_copy_bandwidth()
-    mb = rows[0].nbytes / 1e6
-    print(f"One step on {N:,} float64 parameters ({mb:.0f} MB per array); "
-          f"steps run on {optimizers.WORKERS} thread(s)")
-    print(f"machine copy bandwidth (np.copyto, read + write): {rows[0].copy_bandwidth / 1e9:.2f} GB/s"
-          f"; the same copy on {optimizers.WORKERS} threads: {copy2 / 1e9:.2f} GB/s\n")
-    print(f"{'rule':9s} {'step ms':>8s} {'min traffic':>12s} {'GB/s':>7s} {'of copy':>8s}"
-          f"  target >= {TARGET:.0%}   {'of threaded copy':>16s}")
+    copy1 = max(r.copy_bandwidth for r in ref + fast)
+    torch_result = torch_steps()
+    mb = ref[0].nbytes / 1e6
+    print(f"One step on {N:,} float64 parameters ({mb:.0f} MB per array); the fast twins "
+          f"(optim_lib.fused) run on {fused.WORKERS} thread(s)")
+    print(f"copy bandwidth (read + write): np.copyto {copy1 / 1e9:.2f} GB/s; the same copy "
+          f"in chunks on {fused.WORKERS} threads {copy2 / 1e9:.2f} GB/s")
+    if torch_result is None:
+        print("torch: not installed, comparison skipped "
+              "(`.venv/bin/pip install torch` for benchmarks only)")
+        torch_times = {}
+    else:
+        torch_times, version, threads = torch_result
+        print(f"torch {version} on {threads} thread(s): torch.optim CPU step, float64, "
+              "foreach and fused variants")
+    print()
+    print(f"{'rule':9s} {'traffic':>8s} {'ref ms':>8s} {'fast ms':>8s} {'ref/fast':>8s} "
+          f"{'fast GB/s':>9s} {'of copy':>8s} {'of 2-thr':>8s} {'torch foreach':>13s} "
+          f"{'torch fused':>11s} {'fast/torch':>10s}")
     ok = True
-    for r in rows:
-        good = r.fraction_of_copy >= TARGET
+    for r, f in zip(ref, fast):
+        share = f.bandwidth / copy1
+        good = share >= TARGET
+        variants = torch_times.get(r.name, {})
+        if variants:
+            best_variant = min(variants, key=variants.get)
+            ratio = f.seconds / variants[best_variant]
+            good &= ratio <= TORCH_TARGET
+            ratio_col = f"{ratio:10.2f}"
+        else:
+            ratio_col = "-".rjust(10)
+        torch_col = " ".join(f"{variants[k] * 1e3:{w}.2f}" if k in variants else "-".rjust(w)
+                             for k, w in (("foreach", 13), ("fused", 11)))
         ok &= good
-        print(f"{r.name:9s} {r.seconds * 1e3:8.2f} {r.min_bytes / 1e6:9.0f} MB "
-              f"{r.bandwidth / 1e9:7.2f} {r.fraction_of_copy:8.0%}  {'OK    ' if good else 'MISSED'}"
-              f"       {r.bandwidth / copy2:16.0%}   (read {', '.join(r.reads)}; "
-              f"write {', '.join(r.writes)})")
+        print(f"{r.name:9s} {r.min_bytes / 1e6:5.0f} MB {r.seconds * 1e3:8.2f} "
+              f"{f.seconds * 1e3:8.2f} {r.seconds / f.seconds:8.1f} {f.bandwidth / 1e9:9.2f} "
+              f"{share:8.0%} {f.bandwidth / copy2:8.0%} {torch_col} {ratio_col}  "
+              f"{'OK' if good else 'MISSED'}")
+    print(f"\ntargets: fast step >= {TARGET:.0%} of np.copyto's bandwidth"
+          + (f" and <= {TORCH_TARGET}x torch's faster variant (times in ms)"
+             if torch_times else "")
+          + f"; {time.perf_counter() - start:.0f} s")
     return 0 if ok else 1
 
 

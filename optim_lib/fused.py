@@ -26,6 +26,7 @@ across chunk boundaries and odd sizes.
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -53,13 +54,20 @@ def workers() -> ThreadPoolExecutor:
 class Fused:
     """Runs a rule's ``_kernel(w, dw, tmp, *state)`` over chunks of the parameters.
 
-    A twin lists its state arrays in ``_state`` (created as zeros of ``w``'s shape and
-    dtype on the first step) and writes ``_kernel``, which changes ``w`` and the state
-    chunks in place; ``tmp`` is scratch space of the chunk's size.
+    A twin writes ``_kernel``, which changes ``w`` and the state chunks in place; ``tmp``
+    is scratch space of the chunk's size. The kernel's arguments after ``tmp`` name the
+    state arrays (``v``; ``m, v``): they are created as zeros of ``w``'s shape and dtype
+    on the first step.
     """
 
     _state: tuple[str, ...] = ()
     chunk: int | None = CHUNK   # parameters per call of _kernel; None: whole arrays at once
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._state = tuple(inspect.signature(cls._kernel).parameters)[4:]   # after self, w, dw, tmp
+        rule = cls.__mro__[cls.__mro__.index(Fused) + 1]
+        cls.__doc__ = f"The fast twin of :class:`optim_lib.optimizers.{rule.__name__}`.\n\n{rule.__doc__}"
 
     def update(self, w, dw):
         for name in self._state:
@@ -95,31 +103,27 @@ class Fused:
 
 
 class SGD(Fused, reference.SGD):
-    __doc__ = reference.SGD.__doc__
-
     def _kernel(self, w, dw, tmp):
         np.multiply(dw, self.lr, out=tmp)              # lr·dw
         w -= tmp                                       # w = w − lr·dw
 
 
-class Momentum(Fused, reference.Momentum):
-    __doc__ = reference.Momentum.__doc__
-    _state = ("v",)
+def _velocity(v, dw, rho):
+    """v = rho·v + dw, in place (Momentum and Nesterov)."""
+    v *= rho
+    v += dw
 
+
+class Momentum(Fused, reference.Momentum):
     def _kernel(self, w, dw, tmp, v):
-        v *= self.rho
-        v += dw                                        # v = rho·v + dw
+        _velocity(v, dw, self.rho)                     # v = rho·v + dw
         np.multiply(v, self.lr, out=tmp)
         w -= tmp                                       # w = w − lr·v
 
 
 class Nesterov(Fused, reference.Nesterov):
-    __doc__ = reference.Nesterov.__doc__
-    _state = ("v",)
-
     def _kernel(self, w, dw, tmp, v):
-        v *= self.rho
-        v += dw                                        # v = rho·v + dw
+        _velocity(v, dw, self.rho)                     # v = rho·v + dw
         np.multiply(v, self.rho, out=tmp)
         tmp += dw                                      # tmp = dw + rho·v
         tmp *= self.lr
@@ -127,9 +131,6 @@ class Nesterov(Fused, reference.Nesterov):
 
 
 class AdaGrad(Fused, reference.AdaGrad):
-    __doc__ = reference.AdaGrad.__doc__
-    _state = ("G",)
-
     def _kernel(self, w, dw, tmp, G):
         np.multiply(dw, dw, out=tmp)
         G += tmp                                       # G = G + dw²
@@ -141,9 +142,6 @@ class AdaGrad(Fused, reference.AdaGrad):
 
 
 class RMSProp(Fused, reference.RMSProp):
-    __doc__ = reference.RMSProp.__doc__
-    _state = ("s",)
-
     def _kernel(self, w, dw, tmp, s):
         np.multiply(dw, dw, out=tmp)
         tmp *= 1 - self.decay
@@ -178,17 +176,11 @@ def _adam_kernel(opt, w, dw, tmp, m, v, bias_correction=True):
 
 
 class Adam(Fused, reference.Adam):
-    __doc__ = reference.Adam.__doc__
-    _state = ("m", "v")
-
     def _kernel(self, w, dw, tmp, m, v):
         _adam_kernel(self, w, dw, tmp, m, v, self.bias_correction)
 
 
 class AdamW(Fused, reference.AdamW):
-    __doc__ = reference.AdamW.__doc__
-    _state = ("m", "v")
-
     def _kernel(self, w, dw, tmp, m, v):
         w *= 1 - self.lr * self.weight_decay           # w = w·(1 − lr·weight_decay)
         _adam_kernel(self, w, dw, tmp, m, v)

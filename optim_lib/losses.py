@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["svm_loss_naive", "svm_loss_vectorized", "svm_loss", "predict", "accuracy",
-           "svm_kinks_crossed", "svm_loss_value"]
+           "svm_kinks_crossed", "svm_loss_value", "svm_loss_of"]
 
 
 def _check(W, X, y, reg):
@@ -141,3 +141,16 @@ def svm_loss_value(W, X, y, reg=0.0):
     margins = scores - scores[rows, y][:, None] + 1
     margins[rows, y] = 0
     return float(np.maximum(margins, 0).sum() / X.shape[0] + reg * np.sum(W * W))
+
+
+def svm_loss_of(X, y, reg=0.0):
+    """The loss as a function of ``W`` alone: ``W -> svm_loss_value(W, X, y, reg)``.
+
+    What random search and the numeric gradient need (``loss_of = svm_loss_of(X, y, reg)``,
+    then ``loss_of(W)``). ``X``, ``y`` and ``reg`` are checked at every call, with ``W``.
+    """
+    def loss_of(W):
+        return svm_loss_value(W, X, y, reg)
+
+    loss_of.__doc__ = f"The SVM loss of W on {len(y)} samples with reg = {reg!r}: one number."
+    return loss_of

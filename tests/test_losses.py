@@ -1,11 +1,14 @@
-"""The multiclass SVM loss (optim_lib.losses): naive == vectorized, gradient, a hand example."""
+"""The multiclass SVM loss (optim_lib.losses): naive == vectorized, the gradient, the loss
+alone (svm_loss_value, svm_loss_of), hand examples, and the hinge kinks a difference crosses."""
 
 import numpy as np
 import pytest
 
 from optim_lib.data import load_digits_split
 from optim_lib.gradcheck import numeric_gradient, relative_error
-from optim_lib.losses import accuracy, predict, svm_loss, svm_loss_naive, svm_loss_vectorized
+from optim_lib.losses import (accuracy, predict, svm_kinks_crossed, svm_loss, svm_loss_naive,
+                              svm_loss_of, svm_loss_value, svm_loss_vectorized)
+
 
 LOSSES = [svm_loss_naive, svm_loss_vectorized]
 
@@ -123,8 +126,6 @@ def test_accuracy_of_random_weights_on_digits_is_near_chance(digits):
     assert 0.0 < accuracy(W, digits.X_val, digits.y_val) < 0.3
 
 
-# --------------------------------------------------------------------------- bad inputs
-
 @pytest.mark.parametrize("loss_fn", LOSSES)
 def test_bad_inputs_raise_value_error_naming_the_argument(loss_fn):
     W, X, y = small_problem(0)      # W (3, 5), X (7, 5), y in [0, 3)
@@ -149,3 +150,124 @@ def test_bad_inputs_raise_value_error_naming_the_argument(loss_fn):
     for reg in (-0.1, float("nan"), True, "0.1"):
         with pytest.raises(ValueError, match=r"^reg must"):
             loss_fn(W, X, y, reg)
+
+
+# --- the loss alone: svm_loss_value and svm_loss_of (chapter 1) ---
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("reg", [0.0, 1e-3, 2.5])
+def test_value_equals_the_loss_of_both_versions(seed, reg):
+    rng = np.random.default_rng(seed)
+    W, X = rng.standard_normal((4, 6)), rng.standard_normal((9, 6))
+    y = rng.integers(0, 4, 9)
+    value = svm_loss_value(W, X, y, reg)
+    assert isinstance(value, float)
+    assert np.isclose(value, svm_loss_vectorized(W, X, y, reg)[0], rtol=1e-13)
+    assert np.isclose(value, svm_loss_naive(W, X, y, reg)[0], rtol=1e-13)
+
+
+def test_value_on_digits_at_zero_is_c_minus_1(digits):
+    d = digits
+    W = np.zeros((d.n_classes, d.n_features))
+    assert svm_loss_value(W, d.X_train, d.y_train, 1e-3) == pytest.approx(9.0)
+
+
+def test_value_hand_example():
+    # scores (2, 0, 1.5) with y = 0: margins 0 - 2 + 1 < 0 and 1.5 - 2 + 1 = 0.5
+    W = np.eye(3)
+    X = np.array([[2.0, 0.0, 1.5]])
+    assert svm_loss_value(W, X, [0]) == pytest.approx(0.5)
+    assert svm_loss_value(W, X, [0], reg=0.1) == pytest.approx(0.5 + 0.1 * 3)
+
+
+@pytest.mark.parametrize("args, name", [
+    ((np.zeros(3), np.zeros((2, 3)), [0, 1], 0.0), "W"),
+    ((np.zeros((2, 3)), np.zeros((2, 4)), [0, 1], 0.0), "X"),
+    ((np.zeros((2, 3)), np.zeros((2, 3)), [0, 2], 0.0), "y"),
+    ((np.zeros((2, 3)), np.zeros((2, 3)), [0, 1], -1.0), "reg"),
+])
+def test_value_bad_arguments_are_named(args, name):
+    with pytest.raises(ValueError, match=name):
+        svm_loss_value(*args)
+
+
+def test_svm_loss_of_is_the_loss_as_a_function_of_w(digits):
+    loss_of = svm_loss_of(digits.X_train, digits.y_train, 1e-3)
+    for seed in range(3):
+        W = np.random.default_rng(seed).standard_normal((digits.n_classes, digits.n_features))
+        assert loss_of(W) == svm_loss_value(W, digits.X_train, digits.y_train, 1e-3)
+    assert loss_of(np.zeros((digits.n_classes, digits.n_features))) == pytest.approx(9.0)
+    with pytest.raises(ValueError, match="^W must"):
+        loss_of(np.zeros(3))
+
+
+# --- svm_kinks_crossed (chapter 2) ---
+
+def kink_problem(seed=0, scale=0.5):
+    rng = np.random.default_rng(seed)
+    W = scale * rng.standard_normal((4, 6))
+    X = rng.standard_normal((30, 6))
+    y = rng.integers(0, 4, size=30)
+    return W, X, y
+
+
+def brute_force_kinks(W, X, y, index, h):
+    """Count hinge terms whose margin changes sign (or touches 0) between W[index] -+ h."""
+    count = 0
+    for sign_pair in [(-h, h)]:
+        lo, hi = W.copy(), W.copy()
+        lo[index] += sign_pair[0]
+        hi[index] += sign_pair[1]
+        for i in range(X.shape[0]):
+            s_lo, s_hi = lo @ X[i], hi @ X[i]
+            for j in range(W.shape[0]):
+                if j == y[i]:
+                    continue
+                m_lo = s_lo[j] - s_lo[y[i]] + 1
+                m_hi = s_hi[j] - s_hi[y[i]] + 1
+                moved = not np.isclose(m_lo, m_hi, rtol=0, atol=1e-15)
+                if moved and m_lo * m_hi <= 0:
+                    count += 1
+    return count
+
+
+@pytest.mark.parametrize("h", [1e-3, 0.05, 0.3])
+def test_kinks_match_brute_force(h):
+    W, X, y = kink_problem()
+    for index in [(0, 0), (1, 3), (3, 5), (2, 2)]:
+        assert svm_kinks_crossed(W, X, y, index, h) == brute_force_kinks(W, X, y, index, h)
+
+
+def test_no_kink_means_the_centered_difference_is_exact():
+    W, X, y = kink_problem(seed=2)
+    h = 1e-4
+    f = lambda V: svm_loss_vectorized(V, X, y, 0.1)[0]  # noqa: E731
+    dW = svm_loss_vectorized(W, X, y, 0.1)[1]
+    num = numeric_gradient(f, W.copy(), h=h)
+    free = [ix for ix in np.ndindex(W.shape) if svm_kinks_crossed(W, X, y, ix, h) == 0]
+    assert len(free) > W.size // 2
+    for ix in free:
+        assert num[ix] == pytest.approx(dW[ix], rel=1e-6, abs=1e-9)
+
+
+def test_kinks_grow_with_h_and_vanish_for_a_blank_feature():
+    W, X, y = kink_problem()
+    counts = [svm_kinks_crossed(W, X, y, (1, 2), h) for h in (1e-4, 1e-2, 1.0)]
+    assert counts == sorted(counts) and counts[-1] > 0
+    X[:, 4] = 0.0
+    assert svm_kinks_crossed(W, X, y, (0, 4), 10.0) == 0
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(h=0.0), "h must be a finite number > 0, got 0.0"),
+    (dict(h=float("inf")), "h must be a finite number > 0"),
+    (dict(index=(4, 0)), r"index must lie inside W's shape \(4, 6\), got \(4, 0\)"),
+    (dict(index=(0, -1)), "index must lie inside"),
+    (dict(index=3), "index must be a pair"),
+])
+def test_kinks_bad_arguments(kw, match):
+    W, X, y = kink_problem()
+    args = dict(index=(0, 0), h=1e-3)
+    args.update(kw)
+    with pytest.raises(ValueError, match=match):
+        svm_kinks_crossed(W, X, y, **args)

@@ -1,0 +1,241 @@
+"""Explorers: a figure plus an ``update(**params)`` that redraws it, driven two ways.
+
+* ``explorer.live()`` — ipywidgets sliders in a live kernel; every move calls
+  ``update`` and shows the figure again.
+* ``explorer.twin(sweep)`` — the kernel-free twin: the same ``update`` called for a
+  sweep of one control's values, rendered into a frame player
+  (:func:`optim_lib.plots.frame_player`) that still moves on the static site.
+
+Both go through the same ``update``, so what a reader sees on the website is
+exactly what the sliders would show. ``update`` changes the data of existing
+artists instead of plotting anew, so a redraw costs one render of the figure.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.spines import Spine
+from matplotlib.text import Text
+from PIL import Image
+
+from . import plots
+
+__all__ = ["Control", "Explorer", "float_slider", "log_slider", "int_slider", "choice",
+           "positive_grid", "nearest_index", "snap"]
+
+
+@dataclass
+class Control:
+    """One input of an explorer: a slider or a dropdown."""
+
+    name: str
+    kind: str                 # "float", "log", "int" or "choice"
+    value: Any
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    description: str | None = None
+    continuous_update: bool = True
+
+    def __post_init__(self):
+        if self.kind not in ("float", "log", "int", "choice"):
+            raise ValueError(f"kind must be 'float', 'log', 'int' or 'choice', got {self.kind!r}")
+        if self.kind == "choice":
+            if self.value not in self.options:
+                raise ValueError(f"value {self.value!r} of {self.name!r} is not one of {self.options}")
+        elif not (self.lo <= self.value <= self.hi):
+            raise ValueError(f"value of {self.name!r} must be in [{self.lo}, {self.hi}], got {self.value!r}")
+
+    def sweep(self, n: int = 9) -> list:
+        """``n`` values spread over the control's range (all options for a choice)."""
+        if self.kind == "choice":
+            return list(self.options)
+        if self.kind == "log":
+            return [float(v) for v in np.geomspace(self.lo, self.hi, n)]
+        values = np.linspace(self.lo, self.hi, n)
+        if self.kind == "int":
+            return sorted({int(round(v)) for v in values})
+        return [float(v) for v in values]
+
+    def widget(self):
+        import ipywidgets as w
+
+        desc = self.description or self.name
+        common = dict(description=desc, continuous_update=self.continuous_update,
+                      style={"description_width": "initial"}, layout=w.Layout(width="320px"))
+        if self.kind == "choice":
+            return w.Dropdown(options=list(self.options), value=self.value, description=desc,
+                              style={"description_width": "initial"})
+        if self.kind == "log":
+            return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.lo),
+                                    max=np.log10(self.hi), step=self.step or 0.1,
+                                    readout_format=".2g", **common)
+        if self.kind == "int":
+            return w.IntSlider(value=self.value, min=self.lo, max=self.hi, step=self.step or 1, **common)
+        return w.FloatSlider(value=self.value, min=self.lo, max=self.hi,
+                             step=self.step or (self.hi - self.lo) / 100, readout_format=".3g", **common)
+
+
+def float_slider(name, lo, hi, value, step=None, description=None, continuous_update=True):
+    return Control(name, "float", value, lo, hi, step, description=description,
+                   continuous_update=continuous_update)
+
+
+def log_slider(name, lo, hi, value, step=0.1, description=None, continuous_update=True):
+    """A slider over powers of ten; ``step`` is in decades."""
+    return Control(name, "log", value, lo, hi, step, description=description,
+                   continuous_update=continuous_update)
+
+
+def int_slider(name, lo, hi, value, step=1, description=None, continuous_update=True):
+    return Control(name, "int", value, lo, hi, step, description=description,
+                   continuous_update=continuous_update)
+
+
+def choice(name, options, value=None, description=None):
+    options = tuple(options)
+    return Control(name, "choice", options[0] if value is None else value, options=options,
+                   description=description)
+
+
+class Explorer:
+    """A figure, the function that redraws it, and the controls that drive it.
+
+    Args:
+        fig: the matplotlib figure (closed from pyplot, so it is shown only on demand).
+        update: ``update(**params)`` redraws ``fig`` for one setting of the controls.
+        controls: the :class:`Control` objects, one per keyword of ``update``.
+        dynamic: optionally, every artist that ``update`` changes. Then the rest of the
+            figure (contours, axes, tick labels: most of the drawing time) is rendered
+            once and reused, and a redraw draws only these artists on top of it. Only
+            for explorers whose ``update`` changes nothing else (no axis limits).
+        widest: optionally, a function that puts the widest labels the figure will ever
+            show (axis limits, titles) in place before the layout is frozen, so every
+            later redraw fits; the figure is then drawn for the defaults again.
+    """
+
+    def __init__(self, fig, update: Callable[..., None], controls: list[Control],
+                 dynamic: list | None = None, widest: Callable[[], None] | None = None):
+        self.fig = fig
+        self._update = update
+        self.controls = {c.name: c for c in controls}
+        self._dynamic = list(dynamic) if dynamic else None
+        self._background = None
+        plt.close(fig)                       # shown only on demand, never by pyplot
+        self._canvas = FigureCanvasAgg(fig)  # a canvas of its own, reused by every redraw
+        self.update()
+        if widest is not None:
+            widest()
+        # Lay the figure out once, then freeze it: re-running the layout engine on every
+        # redraw (measuring every text) costs more than drawing the new data.
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+        if widest is not None:
+            self.update()
+
+    @property
+    def defaults(self) -> dict:
+        return {name: c.value for name, c in self.controls.items()}
+
+    def update(self, **params) -> None:
+        """Redraw for ``params`` (controls not given keep their default values)."""
+        unknown = set(params) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; this explorer has "
+                             f"{sorted(self.controls)}")
+        self._update(**{**self.defaults, **params})
+
+    def live(self):
+        """The ipywidgets sliders with the figure below them (needs a live kernel)."""
+        import ipywidgets as w
+        from IPython.display import Image, display
+
+        ctrls = {name: c.widget() for name, c in self.controls.items()}
+
+        def show(**params):
+            self.update(**params)
+            display(Image(self.render()))
+
+        out = w.interactive_output(show, ctrls)
+        return w.VBox([w.HBox(list(ctrls.values()), layout=w.Layout(flex_flow="row wrap")), out])
+
+    def render(self) -> bytes:
+        """The figure as PNG bytes, as the live widget shows it after each move.
+
+        Drawn on the explorer's own Agg canvas and encoded with light compression:
+        ``savefig`` would set up a canvas and renderer anew on every move.
+        """
+        if self._dynamic is None:
+            self._canvas.draw()
+        else:
+            self._draw_dynamic()
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(buf, format="png",
+                                                                     compress_level=1)
+        return buf.getvalue()
+
+    def _draw_dynamic(self):
+        """Blit: restore the cached static part, then draw the changing artists on it."""
+        if self._background is None:
+            for artist in self._dynamic:
+                artist.set_visible(False)
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self.fig.bbox)
+            for artist in self._dynamic:
+                artist.set_visible(True)
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for artist in sorted(self._dynamic + self._above_dynamic(), key=lambda a: a.get_zorder()):
+            artist.draw(renderer)
+
+    def _above_dynamic(self):
+        """Static artists that sit above a changing one (a minimum's star over a path):
+        drawn again after it, so the stacking order is the same as in a full draw."""
+        dynamic = set(self._dynamic)
+        above = []
+        for ax in {a.axes for a in self._dynamic if a.axes is not None}:
+            lowest = min(a.get_zorder() for a in self._dynamic if a.axes is ax)
+            above += [c for c in ax.get_children()
+                      if c not in dynamic and c.get_visible() and c.get_zorder() > lowest
+                      and not isinstance(c, (Axis, Spine, Text))]   # frame and titles: apart
+        return above
+
+    def twin(self, sweep: str, values=None, interval: int = 700, **fixed):
+        """Kernel-free twin: a frame player over ``values`` of the control ``sweep``.
+
+        The other controls stay at their defaults unless given in ``fixed``.
+        """
+        if sweep not in self.controls:
+            raise ValueError(f"sweep must name a control of this explorer {sorted(self.controls)}, "
+                             f"got {sweep!r}")
+        values = self.controls[sweep].sweep() if values is None else list(values)
+        base = {**self.defaults, **fixed}
+        return plots.frame_player(self.fig, lambda v: self.update(**{**base, sweep: v}),
+                                  values, interval=interval)
+
+
+def positive_grid(name, values):
+    """``values`` as an increasing array of at least two positive numbers (a slider's grid)."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2 or not np.all(values > 0) or \
+            not np.all(np.isfinite(values)) or not np.all(np.diff(values) > 0):
+        raise ValueError(f"{name} must be at least two increasing positive numbers, got {values!r}")
+    return values
+
+
+def nearest_index(grid, value):
+    """Index of the grid value closest to ``value`` on a log scale."""
+    return int(np.argmin(np.abs(np.log(grid) - np.log(value))))
+
+
+def snap(value, grid):
+    """The element of ``grid`` nearest to ``value`` on a log scale."""
+    return float(grid[nearest_index(grid, value)])

@@ -1,0 +1,90 @@
+"""The explorer framework (optim_lib.explorer): controls, update, the kernel-free twin, blitting.
+
+A trajectory explorer serves as the vehicle; its own behaviour is tested in
+test_explorers_paths.py."""
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from optim_lib import SGD, Momentum, widgets  # noqa: E402
+from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
+
+
+FRAME = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,([^"]*)"')
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def explorer():
+    bowl = ill_conditioned_bowl(10)
+    return bowl, widgets.trajectory_explorer(
+        bowl, {"SGD": lambda lr: SGD(lr=lr), "Momentum": lambda lr: Momentum(lr=lr, rho=0.9)},
+        [widgets.float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
+
+
+def test_update_with_an_unknown_control_names_it(explorer):
+    _, ex = explorer
+    with pytest.raises(ValueError, match="learning_rate"):
+        ex.update(learning_rate=0.1)
+    with pytest.raises(ValueError, match=r"^sweep must.*'rho'"):
+        ex.twin("rho")
+
+
+def test_twin_holds_one_frame_per_sweep_value(explorer):
+    _, ex = explorer
+    values = [0.03, 0.1, 0.17]
+    html = ex.twin("lr", values=values).data
+    frames = FRAME.findall(html)
+    assert [int(i) for i, _ in frames] == list(range(len(values)))
+    assert f"new Array({len(values)})" in html
+    assert len({img for _, img in frames}) == len(values)    # three different pictures
+    assert "font-awesome" not in html                          # works offline
+
+
+def test_control_sweeps():
+    assert widgets.float_slider("a", 0.0, 1.0, 0.5).sweep(5) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    np.testing.assert_allclose(widgets.log_slider("b", 1e-3, 1e-1, 1e-2).sweep(3), [1e-3, 1e-2, 1e-1])
+    assert widgets.int_slider("c", 1, 4, 2).sweep(9) == [1, 2, 3, 4]
+    assert widgets.choice("d", ["x", "y"]).sweep() == ["x", "y"]
+    with pytest.raises(ValueError, match="'a'"):
+        widgets.float_slider("a", 0.0, 1.0, 2.0)
+    with pytest.raises(ValueError, match="'d'"):
+        widgets.choice("d", ["x", "y"], value="z")
+
+
+def test_blitted_render_matches_a_full_draw():
+    """An explorer with `dynamic` artists redraws only those on a cached background;
+    the picture must be the one a full draw gives (up to anti-aliasing of redrawn edges)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from optim_lib import SGD
+    from optim_lib.landscapes import ill_conditioned_bowl
+    from optim_lib.widgets import log_slider, trajectory_explorer
+
+    ex = trajectory_explorer(ill_conditioned_bowl(10), {"SGD": lambda lr: SGD(lr)},
+                             [log_slider("lr", 1e-3, 0.3, 0.05)], steps=50)
+    first = ex.render()
+    ex.update(lr=0.19)
+    blitted = np.asarray(Image.open(io.BytesIO(ex.render())).convert("RGB")).astype(int)
+    buf = io.BytesIO()
+    ex.fig.savefig(buf, format="png")
+    full = np.asarray(Image.open(buf).convert("RGB")).astype(int)
+    assert blitted.shape == full.shape
+    differ = (np.abs(blitted - full).max(axis=2) > 30).mean()
+    assert differ < 0.01, f"{differ:.1%} of the pixels differ from a full draw"
+    assert ex.render() != first          # and the picture did change with lr
