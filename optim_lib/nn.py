@@ -12,12 +12,13 @@ biases are views into it (:meth:`MLP.unpack`). An optimizer of the course update
 the whole network with one ``opt.step(params, grad)``, exactly as it updates the
 linear classifier's ``W``.
 
-Many networks at once: a ``params`` array of shape ``(M, n_params)`` holds ``M``
-independent networks (one per row), and every method accepts it. The matrix
-products become stacks of products (``np.matmul`` broadcasts over the leading
-axis), and since the update rules are element-wise, one optimizer step on the
-``(M, n_params)`` array updates every network as if each had its own optimizer.
-That is how the chapters train ten seeds for the price of one Python loop.
+Many networks at once: a ``params`` array of shape ``(M, n_params)`` (or any
+``(..., n_params)``) holds independent networks, one per row, and every method
+accepts it. The matrix products become stacks of products (``np.matmul``
+broadcasts over the leading axes), and since the update rules are element-wise,
+one optimizer step on the stacked array updates every network as if each had its
+own optimizer. That is how the chapters train ten seeds for the price of one
+Python loop.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ class MLP:
     def unpack(self, params: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """The layers' ``(W, b)``, as views into ``params`` (writing to them writes ``params``).
 
-        ``W`` has shape ``(fan_in, fan_out)`` and ``b`` ``(fan_out,)``, with a leading
-        ``M`` axis when ``params`` holds ``M`` networks.
+        ``W`` has shape ``(fan_in, fan_out)`` and ``b`` ``(fan_out,)``, with ``params``'
+        leading axes in front when it holds several networks.
         """
         self._check_params(params)
         lead = params.shape[:-1]
@@ -157,7 +158,7 @@ class MLP:
         return X, y
 
     def scores(self, params: np.ndarray, X: np.ndarray) -> np.ndarray:
-        """The class scores, shape ``(N, C)`` (``(M, N, C)`` for stacked networks)."""
+        """The class scores, shape ``(N, C)`` (``(..., N, C)`` for stacked networks)."""
         X, _ = self._check_data(X)
         h = X
         layers = self.unpack(params)
@@ -179,9 +180,10 @@ class MLP:
 
         Returns ``(loss, grad)``: the mean softmax cross-entropy on ``(X, y)`` plus the
         L2 penalty ``reg/2 · ‖params‖²`` (every parameter, biases included), and its
-        gradient with ``params``' shape. With stacked networks, ``X`` is ``(N, D)``
-        (the same batch for all) or ``(M, N, D)`` (one batch each), and ``loss`` has
-        shape ``(M,)``.
+        gradient with ``params``' shape. With stacked networks (``params`` of shape
+        ``(..., n_params)``), ``X`` is ``(N, D)`` (the same batch for all) or has leading
+        axes that broadcast against ``params``' (one batch per network), and ``loss``
+        has ``params``' leading shape.
         """
         reg = _check_reg(reg)
         X, y = self._check_data(X, y)
