@@ -154,36 +154,32 @@ class RMSProp(Fused, reference.RMSProp):
         w -= tmp                                       # w = w − lr·dw/(√s + eps)
 
 
-def _adam_kernel(opt, w, dw, tmp, m, v, bias_correction=True):
-    """Adam's moments and step on one chunk (shared by Adam and AdamW)."""
-    np.multiply(dw, 1 - opt.beta1, out=tmp)
-    m *= opt.beta1
-    m += tmp                                           # m = beta1·m + (1−beta1)·dw
-    np.multiply(dw, dw, out=tmp)
-    tmp *= 1 - opt.beta2
-    v *= opt.beta2
-    v += tmp                                           # v = beta2·v + (1−beta2)·dw²
-    c1 = 1 - opt.beta1 ** opt.t if bias_correction else 1.0
-    c2 = 1 - opt.beta2 ** opt.t if bias_correction else 1.0
-    # lr·m̂/(√v̂ + eps) with the scalar corrections folded in, so that m̂ and v̂
-    # are never stored: √v̂ = √v/√c2, and m̂ = m/c1.
-    np.sqrt(v, out=tmp)
-    tmp *= 1 / math.sqrt(c2)
-    tmp += opt.eps                                     # tmp = √v̂ + eps
-    np.divide(m, tmp, out=tmp)
-    tmp *= opt.lr / c1                                 # tmp = lr·m̂/(√v̂ + eps)
-    w -= tmp                                           # w = w − lr·m̂/(√v̂ + eps)
-
-
 class Adam(Fused, reference.Adam):
     def _kernel(self, w, dw, tmp, m, v):
-        _adam_kernel(self, w, dw, tmp, m, v, self.bias_correction)
+        np.multiply(dw, 1 - self.beta1, out=tmp)
+        m *= self.beta1
+        m += tmp                                       # m = beta1·m + (1−beta1)·dw
+        np.multiply(dw, dw, out=tmp)
+        tmp *= 1 - self.beta2
+        v *= self.beta2
+        v += tmp                                       # v = beta2·v + (1−beta2)·dw²
+        c1 = 1 - self.beta1**self.t if self.bias_correction else 1.0
+        c2 = 1 - self.beta2**self.t if self.bias_correction else 1.0
+        # m̂ and v̂ are never stored: with m̂ = m/c1 and √v̂ = √v/√c2,
+        # lr·m̂/(√v̂ + eps) = (lr·√c2/c1) · m/(√v + eps·√c2)
+        np.sqrt(v, out=tmp)
+        tmp += self.eps * math.sqrt(c2)                # tmp = √v + eps·√c2
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr * math.sqrt(c2) / c1            # tmp = lr·m̂/(√v̂ + eps)
+        w -= tmp                                       # w = w − lr·m̂/(√v̂ + eps)
 
 
 class AdamW(Fused, reference.AdamW):
+    bias_correction = True                             # AdamW always corrects its moments
+
     def _kernel(self, w, dw, tmp, m, v):
         w *= 1 - self.lr * self.weight_decay           # w = w·(1 − lr·weight_decay)
-        _adam_kernel(self, w, dw, tmp, m, v)
+        Adam._kernel(self, w, dw, tmp, m, v)           # then the Adam step
 
 
 FAST = {reference.SGD: SGD, reference.Momentum: Momentum, reference.Nesterov: Nesterov,
