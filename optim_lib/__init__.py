@@ -2,18 +2,25 @@
 
 Notebooks teach and show; this package computes. One concept per module:
 
-=============== ==============================================================
-``data``        digits, seeded split, centering, bias trick, minibatches
-``losses``      multiclass SVM loss (naive and vectorized), accuracy
-``gradcheck``   numeric gradients, relative error, gradient check
-``landscapes``  2-D test functions with exact gradients
-``search``      random search
-``optimizers``  SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam
-``train``       runners on landscapes and on the linear classifier
-``plots``       contours, trajectories, loss curves, the frame player
-``widgets``     explorers: ipywidgets sliders and their kernel-free twins
-``exercises``   checkers for the chapters' exercises
-=============== ==============================================================
+================== ============================================================
+``data``           digits, seeded split, centering, bias trick, minibatches
+``losses``         multiclass SVM loss (naive and vectorized), accuracy
+``gradcheck``      numeric gradients, relative error, gradient check
+``landscapes``     2-D test functions with exact gradients
+``search``         random search
+``checks``         argument checks, written once (and the hyperparameter fields)
+``optimizers``     SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW: each its equation
+``fused``          their fast twins: in place, in chunks, on two threads (tested equal)
+``cost``           what a step costs in memory traffic, timing helpers
+``train``          runners on landscapes and on the linear classifier
+``metrics``        what the chapters measure on a run (overshoot, crossings, turns, ...)
+``recorder``       an optimizer's effective learning rate and state over a run
+``tuning``         learning-rate sweeps and the fair race
+``plots``          contours, trajectories, loss curves, the frame player
+``explorer``       the explorer framework: sliders and their kernel-free twins
+``explorers_*``    the chapters' explorers (``widgets`` imports them all)
+``exercises``      checkers for the chapters' exercises
+================== ============================================================
 """
 
 from . import fused
