@@ -130,7 +130,7 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
                              f"has {len(strengths)} values")
     strength = float(strengths[len(strengths) // 2]) if strength is None else strength
     fig, (ax, ax_w) = plots.figure(ncols=2, width=4.3, height=3.3)
-    colors = {label: plots.color_of(label, i) for i, label in enumerate(results)}
+    colors = {label: plots.color_of(label) for label in results}
     for label, r in results.items():
         ax.plot(strengths, 100 * r.val_acc[-1].mean(axis=-1), marker="o", ms=4, lw=1.6,
                 color=colors[label], label=label)
