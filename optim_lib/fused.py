@@ -203,7 +203,3 @@ def twin(opt):
         return type(opt)(**opt.hyperparams)
     raise TypeError(f"opt must be one of the optimizers {[c.__name__ for c in FAST]} "
                     f"(an instance or the class), got {opt!r}")
-
-
-# Until the appendix shows ``fused.Adam._kernel``: the name it showed before (listing only).
-reference.Adam._update = Adam._kernel

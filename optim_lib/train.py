@@ -10,7 +10,6 @@ learning-rate tuning in :mod:`optim_lib.tuning`, watching an optimizer's state i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 import numpy as np
 
@@ -166,16 +165,3 @@ def fit_linear_classifier(opt: Optimizer, data: DigitsSplit, epochs: int = 20,
                 hist.grad_evals.append(seen)
             record_epoch()
     return hist
-
-
-# Names that moved to their own modules, still importable from here (chapters use them).
-_MOVED = {**dict.fromkeys(["crossings", "escape_step", "flip_rate", "overshoot", "settle_step",
-                           "steps_score", "turning_angle", "uphill_steps"], "metrics"),
-          **dict.fromkeys(["StateRecorder", "effective_lr"], "recorder"),
-          **dict.fromkeys(["LRSweep", "race", "tune_lr"], "tuning")}
-
-
-def __getattr__(name):
-    if name in _MOVED:
-        return getattr(import_module(f"optim_lib.{_MOVED[name]}"), name)
-    raise AttributeError(f"module 'optim_lib.train' has no attribute {name!r}")
