@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 __all__ = ["Landscape", "parabola", "ill_conditioned_bowl", "saddle", "local_minimum",
-           "rosenbrock", "noisy", "LANDSCAPES"]
+           "rosenbrock", "noisy", "rotated", "LANDSCAPES"]
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,43 @@ def noisy(landscape: Landscape, sigma: float, seed: int = 0) -> Landscape:
     return replace(landscape, name=f"{landscape.name}, noisy (σ={sigma:g})", gradient=gradient,
                    _cache=landscape._cache)
 
+
+def rotated(landscape: Landscape, degrees: float) -> Landscape:
+    """The same 2-D landscape turned by ``degrees`` (counter-clockwise) about its global minimum.
+
+    ``g(p) = f(c + Rᵀ(p − c))`` with ``R`` the rotation and ``c = minima[0]``: the start
+    point and the minima turn with it, so every run sees the same shape, the same
+    distances and the same values, only no longer lined up with the coordinate axes.
+    The gradient is ``R ∇f(c + Rᵀ(p − c))``. Per-coordinate methods (AdaGrad, RMSProp,
+    Adam) are not rotation-invariant; gradient descent and momentum are.
+    """
+    if landscape.dim != 2:
+        raise ValueError(f"landscape must be 2-D to be rotated; {landscape.name!r} has dim "
+                         f"{landscape.dim}")
+    if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(degrees):
+        raise ValueError(f"degrees must be a finite number, got {degrees!r}")
+    t = np.deg2rad(float(degrees))
+    R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    c = np.array(landscape.minima[0], dtype=float)
+    f0, g0 = landscape.f, landscape.gradient
+
+    def back(p):          # c + Rᵀ(p − c), over the first axis of p
+        centre = c.reshape((2,) + (1,) * (np.ndim(p) - 1))
+        return np.tensordot(R.T, np.asarray(p, dtype=float) - centre, axes=1) + centre
+
+    def turn(p):          # c + R(p − c) for one point
+        return tuple(float(v) for v in c + R @ (np.asarray(p, dtype=float) - c))
+
+    # the drawn window: a square around c that holds the turned corners of the old one
+    corners = np.array([(x, y) for x in landscape.xlim for y in landscape.ylim], dtype=float)
+    r = float(np.max(np.abs((corners - c) @ R.T)))
+    return replace(landscape, name=f"{landscape.name}, rotated {float(degrees):g}°",
+                   f=lambda p: f0(back(p)),
+                   gradient=lambda p: np.tensordot(R, np.asarray(g0(back(p)), dtype=float), axes=1),
+                   start=turn(landscape.start), minima=tuple(turn(m) for m in landscape.minima),
+                   xlim=(float(c[0] - r), float(c[0] + r)),
+                   ylim=(float(c[1] - r), float(c[1] + r)), _cache={})
 
 LANDSCAPES = {
     "bowl": ill_conditioned_bowl,

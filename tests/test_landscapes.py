@@ -154,3 +154,43 @@ def test_landscapes_registry():
     for make in L.LANDSCAPES.values():
         ls = make()
         assert ls.dim == 2 and len(ls.start) == 2 and ls.minima
+
+
+@pytest.mark.parametrize("name", ["bowl", "saddle", "local minimum", "rosenbrock"])
+def test_rotated_keeps_values_turns_points_and_has_the_exact_gradient(name):
+    base = MAKERS[name]()
+    turned = L.rotated(base, 45)
+    a = np.deg2rad(45)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    c = np.array(base.minima[0])
+    for p in points(base):
+        q = c + R @ (p - c)                       # p, turned about the global minimum
+        assert np.isclose(turned(q), base(p), rtol=1e-12, atol=1e-12)
+        num = numeric_gradient(turned, q.copy(), h=1e-5, method="centered")
+        assert np.allclose(num, turned.grad(q), rtol=1e-6, atol=1e-6)
+    assert np.allclose(turned.start, c + R @ (np.array(base.start) - c))
+    assert np.isclose(turned.min_value, base.min_value)
+    assert np.isclose(turned(turned.start), base(base.start))
+    X, Y, Z = turned.grid(7)                      # broadcasting over a grid
+    assert Z.shape == (7, 7) and np.isclose(Z[3, 3], turned(np.array([X[3, 3], Y[3, 3]])))
+
+
+def test_rotated_bowl_is_no_longer_axis_aligned_and_a_full_turn_is_the_identity():
+    bowl = L.ill_conditioned_bowl(10)
+    diag = L.rotated(bowl, 45)
+    g = diag.grad(np.array([1.0, 0.0]))
+    assert abs(g[1]) > 1.0                        # the Hessian has off-diagonal terms
+    full = L.rotated(bowl, 360)
+    p = np.array([0.4, -0.3])
+    assert np.allclose(full.grad(p), bowl.grad(p)) and np.isclose(full(p), bowl(p))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "45", True])
+def test_rotated_rejects_bad_degrees_naming_them(bad):
+    with pytest.raises(ValueError, match="degrees"):
+        L.rotated(L.saddle(), bad)
+
+
+def test_rotated_wants_a_2d_landscape():
+    with pytest.raises(ValueError, match="2-D"):
+        L.rotated(L.parabola(), 30)
