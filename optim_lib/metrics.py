@@ -13,7 +13,7 @@ from . import checks
 from .train import Run
 
 __all__ = ["steps_score", "settle_step", "overshoot", "uphill_steps", "escape_step",
-           "crossings", "flip_rate", "turning_angle"]
+           "crossings", "amplitude", "flip_rate", "turning_angle"]
 
 
 def _check_run(run):
@@ -128,6 +128,31 @@ def crossings(run: Run, minimum, axis: int = 1) -> int:
     side = np.sign(run.path[:, axis] - m[axis])
     side = side[side != 0]
     return int(np.count_nonzero(side[1:] != side[:-1]))
+
+
+def amplitude(run: Run, minimum, axis: int = 1, start: int = 0, stop: int | None = None) -> float:
+    """Largest distance from ``minimum`` along ``axis`` over the steps ``start`` to ``stop``.
+
+    ``max |path[t, axis] − minimum[axis]|`` for ``start <= t < stop`` (``stop`` None: to the
+    end). On :func:`~optim_lib.landscapes.ill_conditioned_bowl`,
+    ``amplitude(run, (0, 0), 1, 30, 60)`` is how far the bounces across the valley still
+    reach in that window. Unlike :func:`crossings` it is not fooled by a path that flips
+    sign at every step with a rounding-sized amplitude.
+    """
+    _check_run(run)
+    axis = _check_axis(run, axis)
+    m = np.asarray(minimum, dtype=float)
+    if m.shape != (run.path.shape[1],):
+        raise ValueError(f"minimum must have {run.path.shape[1]} coordinates, got {minimum!r}")
+    n = len(run.path)
+    stop = n if stop is None else stop
+    for name, value in (("start", start), ("stop", stop)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    if not 0 <= start < stop <= n:
+        raise ValueError(f"need 0 <= start < stop <= {n} (the run's points), "
+                         f"got start={start!r}, stop={stop!r}")
+    return float(np.abs(run.path[start:stop, axis] - m[axis]).max())
 
 
 def flip_rate(run: Run) -> np.ndarray:

@@ -154,3 +154,20 @@ def test_settle_step_ignores_passing_through():
     assert settle_step(Run("d", np.zeros((2, 2)), np.array([1.0, 0.0]), diverged_at=2), 1.0) is None
     with pytest.raises(TypeError, match="run"):
         settle_step(None, 1.0)
+
+
+def test_amplitude_is_the_largest_distance_in_the_window():
+    from optim_lib.metrics import amplitude
+    from optim_lib.train import Run
+    path = np.array([[0.0, 1.0], [0.0, -0.5], [0.0, 0.25], [0.0, -1e-9], [0.0, 1e-9]])
+    run = Run("r", path, np.zeros(len(path)))
+    assert amplitude(run, (0, 0)) == 1.0
+    assert amplitude(run, (0, 0), start=1, stop=3) == 0.5
+    assert amplitude(run, (0, 0), start=3) == 1e-9          # many sign flips, tiny amplitude
+    assert amplitude(run, (0, 0.25), start=2, stop=3) == 0.0
+    for kw, match in [(dict(start=3, stop=3), "start"), (dict(stop=9), "stop"),
+                      (dict(start=1.5), "start"), (dict(axis=2), "axis")]:
+        with pytest.raises(ValueError, match=match):
+            amplitude(run, (0, 0), **kw)
+    with pytest.raises(ValueError, match="minimum"):
+        amplitude(run, (0, 0, 0))
