@@ -2,9 +2,10 @@
 
 * ``explorer.live()`` — ipywidgets sliders in a live kernel; every move calls
   ``update`` and shows the figure again.
-* ``explorer.twin(sweep)`` — the kernel-free twin: the same ``update`` called for a
-  sweep of one control's values, rendered into a frame player
-  (:func:`optim_lib.plots.frame_player`) that still moves on the static site.
+* ``explorer.twin(sweep, values)`` — the kernel-free twin: the same ``update`` called
+  at build time over a grid of every control's values, rendered into a player with one
+  labelled slider per control (:func:`optim_lib.player.control_player`) that still
+  works on the static site.
 
 Both go through the same ``update``, so what a reader sees on the website is
 exactly what the sliders would show. ``update`` changes the data of existing
@@ -208,18 +209,90 @@ class Explorer:
                       and not isinstance(c, (Axis, Spine, Text))]   # frame and titles: apart
         return above
 
-    def twin(self, sweep: str, values=None, interval: int = 700, **fixed):
-        """Kernel-free twin: a frame player over ``values`` of the control ``sweep``.
+    def twin(self, sweep: str | None = None, values=None, interval: int | None = None,
+             grid: dict | None = None, max_frames: int = 36, **start):
+        """Kernel-free twin: every control of :meth:`live`, on a static page.
 
-        The other controls stay at their defaults unless given in ``fixed``.
+        The same ``update`` is run at build time for every combination of a grid of
+        each control's values, and the frames go into a small player
+        (:func:`optim_lib.player.control_player`): one labelled slider (or menu, for a
+        choice) per control, each showing its current value. No kernel, no network.
+
+        Args:
+            sweep: the control listed first; its grid is ``values`` (default: its own
+                :meth:`Control.sweep`). Default: the first control.
+            values: the grid of ``sweep``.
+            interval: if given, a Play button steps ``sweep`` every ``interval`` ms.
+            grid: optionally ``{control: values}`` for other controls.
+            max_frames: the grids of the other sliders get as many points (2 to 5, plus
+                the starting value) as keep the number of frames near this.
+            **start: the value each control starts at (default: the explorer's
+                defaults; a slider's grid gets its starting value added).
         """
+        from . import player
+
+        names = list(self.controls)
+        sweep = names[0] if sweep is None else sweep
         if sweep not in self.controls:
             raise ValueError(f"sweep must name a control of this explorer {sorted(self.controls)}, "
                              f"got {sweep!r}")
-        values = self.controls[sweep].sweep() if values is None else list(values)
-        base = {**self.defaults, **fixed}
-        return plots.frame_player(self.fig, lambda v: self.update(**{**base, sweep: v}),
-                                  values, interval=interval)
+        grid = dict(grid or {})
+        unknown = (set(grid) | set(start)) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; this explorer has "
+                             f"{sorted(self.controls)}")
+        if values is not None:
+            grid[sweep] = list(values)
+        begin = {**self.defaults, **start}
+        order = [sweep] + [n for n in names if n != sweep]
+        fixed = {n: list(grid[n]) for n in order if n in grid}
+        fixed.update({n: list(c.options) for n, c in self.controls.items()
+                      if c.kind == "choice" and n not in fixed})
+        free = [n for n in order if n not in fixed]
+        base = int(np.prod([len(v) for v in fixed.values()])) if fixed else 1
+        per = 5
+        while per > 2 and base * (per + 1) ** len(free) > max_frames:
+            per -= 1
+        grids = {}
+        for name in order:
+            c = self.controls[name]
+            if name in fixed:
+                grids[name] = fixed[name]
+            else:
+                points = c.sweep(per) + [begin[name]]
+                grids[name] = sorted(set(points), key=float)
+            if not any(_close(v, begin[name]) for v in grids[name]):
+                # start where the live slider starts, or as near as the grid allows
+                begin[name] = grids[name][_nearest(grids[name], begin[name], c.kind)]
+            else:
+                begin[name] = next(v for v in grids[name] if _close(v, begin[name]))
+
+        def render(params):
+            self.update(**params)
+            return self.render()
+
+        controls = [dict(name=n, values=grids[n], kind=self.controls[n].kind,
+                         label=self.controls[n].description or n) for n in order]
+        html = player.control_player(render, lambda: player.describe(self.fig), controls,
+                                     start=begin, interval=interval)
+        self.update(**{n: begin[n] for n in order})
+        from IPython.display import HTML
+        return HTML(html)
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
+        return bool(np.isclose(float(a), float(b), rtol=1e-9, atol=0))
+    return a == b
+
+
+def _nearest(grid, value, kind) -> int:
+    if kind == "choice" or not isinstance(value, (int, float, np.number)):
+        return 0
+    g = np.asarray(grid, dtype=float)
+    if kind == "log" and value > 0 and np.all(g > 0):
+        return int(np.argmin(np.abs(np.log(g) - np.log(value))))
+    return int(np.argmin(np.abs(g - value)))
 
 
 def positive_grid(name, values):

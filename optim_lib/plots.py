@@ -6,13 +6,8 @@ colour-blind-safe Okabe–Ito palette: look them up with :func:`color_of`.
 
 from __future__ import annotations
 
-import re
-import tempfile
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import HTMLWriter
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
@@ -138,47 +133,35 @@ def plot_losses(curves, ax=None, log: bool = True, title: str | None = None,
     return ax
 
 
-def frame_player(fig, update, frames, interval: int = 600):
-    """The kernel-free twin of a widget: a player over precomputed frames.
+def frame_player(fig, update, frames, interval: int = 600, label: str = "step"):
+    """The kernel-free twin of an animation: a player over precomputed frames.
 
-    ``update(frame)`` redraws ``fig`` for one element of ``frames``. Returns an
-    HTML object (the player of matplotlib's ``to_jshtml``): every frame is rendered
-    now, so the player works on a static page with no kernel and no network.
-    The frames go straight to matplotlib's HTML writer, one render each
-    (``FuncAnimation.to_jshtml`` would draw every frame twice more on the way).
+    ``update(frame)`` redraws ``fig`` for one element of ``frames``. Every frame is
+    rendered now (palette PNG, with alt text from the figure's titles) into the book's
+    own player (:func:`optim_lib.player.control_player`): a labelled slider over
+    ``frames`` that shows the current one, and a Play button stepping every
+    ``interval`` ms. It works on a static page with no kernel and no network.
     """
     from IPython.display import HTML
+
+    from . import player
 
     frames = list(frames)
     if not frames:
         raise ValueError("frames must hold at least one frame, got none")
-    writer = HTMLWriter(fps=1000 / interval, embed_frames=True, default_mode="once")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "player.html"
-        with writer.saving(fig, path, dpi=fig.dpi):
-            for frame in frames:
-                update(frame)
-                writer.grab_frame()
-        html = _offline(path.read_text())
+    def render(params):
+        import io
+
+        update(params[label])
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+        return buf.getvalue()
+
+    html = player.control_player(render, lambda: player.describe(fig),
+                                 [dict(name=label, values=frames, kind="int", label=label)],
+                                 interval=interval)
     plt.close(fig)
     return HTML(html)
-
-
-# matplotlib's player draws its buttons with Font Awesome icons from a CDN; the book must
-# work with no network, so the stylesheet link goes and each icon becomes a plain glyph.
-_CDN_LINK = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">')
-_ICONS = {"fa-minus": "\u2212", "fa-fast-backward": "|\u25c0\u25c0", "fa-step-backward": "|\u25c0",
-          "fa-play fa-flip-horizontal": "\u25c0", "fa-pause": "\u275a\u275a", "fa-play": "\u25b6",
-          "fa-step-forward": "\u25b6|", "fa-fast-forward": "\u25b6\u25b6|", "fa-plus": "+"}
-
-
-def _offline(html: str) -> str:
-    html = _CDN_LINK.sub("", html)
-    for icon, glyph in _ICONS.items():
-        html = html.replace(f'<i class="fa {icon}"></i>', glyph)
-    if "fa fa-" in html or "://" in html.split("<script")[0]:
-        raise RuntimeError("matplotlib's frame player changed: an icon or a CDN link is left")
-    return html
 
 
 def animate_runs(landscape, runs, every: int = 1, interval: int = 120, title: str | None = None):
@@ -317,3 +300,9 @@ def animate_race(panels, steps, title: str | None = None, width: float = 9.0,
         return [line for line, _ in lines]
 
     return frame_player(fig, update, steps, interval=interval)
+
+
+# Every figure a notebook shows carries alt text made from its titles (see optim_lib.player).
+from . import player as _player  # noqa: E402
+
+_player.install_figure_alt()

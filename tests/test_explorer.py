@@ -3,7 +3,6 @@
 A trajectory explorer serves as the vehicle; its own behaviour is tested in
 test_explorers_paths.py."""
 
-import re
 
 import matplotlib
 
@@ -17,7 +16,6 @@ from optim_lib import SGD, Momentum, widgets  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 
 
-FRAME = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,([^"]*)"')
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +41,36 @@ def test_update_with_an_unknown_control_names_it(explorer):
 
 
 def test_twin_holds_one_frame_per_sweep_value(explorer):
+    from optim_lib.player import player_data
+
     _, ex = explorer
     values = [0.03, 0.1, 0.17]
     html = ex.twin("lr", values=values).data
-    frames = FRAME.findall(html)
-    assert [int(i) for i, _ in frames] == list(range(len(values)))
-    assert f"new Array({len(values)})" in html
-    assert len({img for _, img in frames}) == len(values)    # three different pictures
-    assert "font-awesome" not in html                          # works offline
+    data = player_data(html)
+    assert data["values"] == [["0.03", "0.1", "0.17"]]
+    assert data["index"] == [0, 1, 2]
+    assert len(set(data["frames"])) == len(values)              # three different pictures
+    assert all("lr=0.1" in a or "lr=0.03" in a or "lr=0.17" in a for a in data["alts"])
+    assert "://" not in html.replace("data:image", "")          # works offline
+
+
+def test_twin_keeps_every_control(explorer):
+    """A second control gets a grid of its own, with its starting value in it."""
+    from optim_lib.player import player_data
+
+    bowl = ill_conditioned_bowl(10)
+    ex = widgets.trajectory_explorer(
+        bowl, {"Momentum": lambda lr, rho: Momentum(lr=lr, rho=rho)},
+        [widgets.float_slider("lr", 0.01, 0.19, 0.05),
+         widgets.float_slider("rho", 0.0, 0.95, 0.5, description="momentum ρ")], steps=20)
+    html = ex.twin("lr", values=[0.03, 0.1], max_frames=8).data
+    data = player_data(html)
+    assert len(data["values"]) == 2 and data["values"][0] == ["0.03", "0.1"]
+    assert "0.5" in data["values"][1] and len(data["values"][1]) >= 3
+    assert len(data["index"]) == 2 * len(data["values"][1])
+    assert '<label for="' in html and ">momentum ρ</label>" in html
+    with pytest.raises(ValueError, match="'eps'"):
+        ex.twin("lr", eps=1.0)
 
 
 def test_control_sweeps():

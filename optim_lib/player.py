@@ -1,0 +1,336 @@
+"""The kernel-free player: every control of an explorer on a static page, and alt text.
+
+On the website there is no kernel, so an explorer cannot recompute when a slider moves.
+:func:`control_player` therefore runs the explorer's own ``update`` at build time over a
+grid of every control's values, renders one frame per combination, and writes a small
+self-contained HTML player: one labelled ``<input type=range>`` (a slider) or ``<select>``
+(a choice) per control, an ``<output>`` showing each control's current value, and an
+``<img>`` that a few lines of inline JavaScript swap from a frame table keyed by the
+controls' positions. No CDN, no ipywidgets state, no second implementation of anything:
+every frame is what the live sliders would show at that setting.
+
+:func:`describe` turns a matplotlib figure into alt text (its titles, axis labels and
+legend entries); the player gives every frame its own, and
+:func:`install_figure_alt` makes every figure a notebook displays carry one (in the PNG's
+``Description`` text chunk, which the site extension ``_ext/book_site.py`` turns into
+the ``alt`` attribute).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import re
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = ["describe", "compress_png", "control_player", "format_value", "install_figure_alt",
+           "player_data",
+           "figure_png"]
+
+# Frames are stored as palette PNGs: a line plot has few colours, and 128 of them keep
+# contour shading smooth at a third of the size of a full-colour PNG.
+PALETTE_COLORS = 128
+_counter = itertools.count()
+
+
+_TEX = {"star": "*", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+        "varepsilon": "ε", "eta": "η", "kappa": "κ", "lambda": "λ", "mu": "μ", "rho": "ρ",
+        "sigma": "σ", "theta": "θ", "nabla": "∇", "times": "×", "cdot": "·", "leq": "≤",
+        "geq": "≥", "approx": "≈", "infty": "∞", "sqrt": "√", "ell": "ℓ"}
+
+
+def _clean(text: str) -> str:
+    """Plain text from a matplotlib label: no TeX dollars or backslashes, one line."""
+    if "$" in text:
+        text = re.sub(r"\\(mathrm|mathbf|mathit|text|operatorname)\{([^}]*)\}", r"\2", text)
+        text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX.get(m.group(1), m.group(1)), text)
+        text = text.replace("$", "").replace("^", "").replace("_", "")
+        text = text.replace("{", "").replace("}", "").replace("\\", "")
+    return " ".join(text.split())
+
+
+def describe(fig, limit: int = 600) -> str:
+    """Alt text for a matplotlib figure, built from what the figure itself says.
+
+    The title of the figure, then per visible panel its title, what is plotted against
+    what (axis labels) and the legend's entries. Falls back to the number of panels
+    when the figure says nothing.
+    """
+    parts = []
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and _clean(sup.get_text()):
+        parts.append(_clean(sup.get_text()))
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    shown = []
+    for ax in axes:
+        bits = []
+        title = " ".join(_clean(ax.get_title(loc)) for loc in ("left", "center", "right")).strip()
+        if title:
+            bits.append(title)
+        if ax.axison:
+            xl, yl = _clean(ax.get_xlabel()), _clean(ax.get_ylabel())
+            if xl or yl:
+                bits.append(f"{yl or 'value'} against {xl or 'position'}")
+        legend = ax.get_legend()
+        if legend is not None:
+            labels = [_clean(t.get_text()) for t in legend.get_texts() if _clean(t.get_text())]
+            if labels:
+                bits.append("lines: " + ", ".join(labels))
+        if bits:
+            shown.append(bits)
+    for i, bits in enumerate(shown):
+        prefix = f"panel {i + 1} of {len(shown)}: " if len(shown) > 1 else ""
+        parts.append(prefix + "; ".join(bits))
+    for legend in getattr(fig, "legends", []):
+        labels = [_clean(t.get_text()) for t in legend.get_texts() if _clean(t.get_text())]
+        if labels:
+            parts.append("legend: " + ", ".join(labels))
+    texts = [_clean(t.get_text()) for t in fig.texts
+             if t is not sup and _clean(t.get_text())]
+    if texts:
+        parts.append(", ".join(texts))
+    if not parts:
+        n = len(axes)
+        parts.append(f"a figure with {n} panel{'s' if n != 1 else ''}")
+    text = "Figure: " + ". ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def compress_png(png: bytes, colors: int = PALETTE_COLORS) -> bytes:
+    """``png`` re-encoded as a palette PNG of at most ``colors`` colours (no dithering)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors, dither=Image.Dither.NONE).save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def format_value(value: Any, kind: str = "float") -> str:
+    """A control's value as the live slider's readout shows it."""
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, str):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return format(float(value), ".2g" if kind == "log" else ".3g")
+    return str(value)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+_SCRIPT = """(function () {
+  var root = document.currentScript.parentElement;
+  var d = JSON.parse(root.querySelector("script.ol-data").textContent);
+  var img = root.querySelector("img.ol-img");
+  var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-ol-control]"));
+  function show() {
+    var k = 0;
+    inputs.forEach(function (el, i) {
+      var v = parseInt(el.value, 10);
+      k += v * d.strides[i];
+      var text = d.values[i][v];
+      root.querySelector('output[for="' + el.id + '"]').textContent = text;
+      if (el.type === "range") { el.setAttribute("aria-valuetext", text); }
+    });
+    var f = d.index[k];
+    img.src = d.frames[f];
+    img.alt = d.alts[f];
+  }
+  inputs.forEach(function (el) {
+    el.addEventListener("input", show);
+    el.addEventListener("change", show);
+  });
+  var play = root.querySelector("button.ol-play");
+  if (play) {
+    var timer = null, first = inputs[0];
+    play.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; play.textContent = "\\u25b6 Play"; return; }
+      play.textContent = "\\u275a\\u275a Pause";
+      if (+first.value >= +first.max) { first.value = 0; show(); }
+      timer = setInterval(function () {
+        if (+first.value >= +first.max) { clearInterval(timer); timer = null;
+          play.textContent = "\\u25b6 Play"; return; }
+        first.value = +first.value + 1; show();
+      }, d.interval);
+    });
+  }
+})();"""
+
+
+def control_player(render: Callable[[dict], bytes], alt: Callable[[], str],
+                   controls: Sequence[dict], start: dict | None = None, *,
+                   interval: int | None = None, caption: str | None = None,
+                   wide: bool | None = None) -> str:
+    """The HTML of a kernel-free player over every combination of the controls' values.
+
+    Args:
+        render: ``render(params) -> PNG bytes``: draws the figure for one setting of
+            every control (the explorer's own ``update`` then a render).
+        alt: called right after each ``render``; the alt text of that frame
+            (e.g. ``lambda: describe(fig)``).
+        controls: one dict per control, in order: ``name``, ``values`` (the grid),
+            optional ``label`` (the text of its ``<label>``), ``kind`` ("float", "log",
+            "int" or "choice": a choice becomes a ``<select>``, the rest sliders).
+        start: the value of each control shown first (default: each grid's first value).
+        interval: if given, a Play button steps the first control every ``interval`` ms.
+        caption: optional text under the player.
+        wide: mark the frame as wide (its own horizontal scroll on a phone); default:
+            frames wider than 500 pixels.
+
+    Returns the HTML as a string; nothing in it is fetched from the network.
+    """
+    controls = [dict(c) for c in controls]
+    if not controls:
+        raise ValueError("controls must hold at least one control, got none")
+    for c in controls:
+        values = list(c.get("values", []))
+        if not values:
+            raise ValueError(f"control {c.get('name')!r} must have at least one value in its grid")
+        c["values"] = values
+        c.setdefault("label", c["name"])
+        c.setdefault("kind", "float")
+    start = dict(start or {})
+    unknown = set(start) - {c["name"] for c in controls}
+    if unknown:
+        raise ValueError(f"start names unknown control(s) {sorted(unknown)}")
+    positions = []
+    for c in controls:
+        if c["name"] in start:
+            hits = [i for i, v in enumerate(c["values"]) if _same(v, start[c["name"]])]
+            if not hits:
+                raise ValueError(f"start value {start[c['name']]!r} of {c['name']!r} is not in "
+                                 f"its grid {c['values']}")
+            positions.append(hits[0])
+        else:
+            positions.append(0)
+
+    sizes = [len(c["values"]) for c in controls]
+    strides = [int(np.prod(sizes[i + 1:])) for i in range(len(sizes))]
+    frames, alts, index, seen = [], [], [], {}
+    size = None
+    for combo in itertools.product(*[range(n) for n in sizes]):
+        params = {c["name"]: c["values"][i] for c, i in zip(controls, combo)}
+        png = compress_png(render(params))
+        text = alt()
+        key = (hashlib.sha1(png).hexdigest(), text)
+        if key not in seen:
+            seen[key] = len(frames)
+            frames.append(_data_uri(png))
+            alts.append(text)
+            if size is None:
+                from PIL import Image
+                size = Image.open(io.BytesIO(png)).size
+        index.append(seen[key])
+    first = sum(p * s for p, s in zip(positions, strides))
+    uid = f"olp{next(_counter)}-{hashlib.sha1(''.join(frames[:1]).encode()).hexdigest()[:6]}"
+    wide = size[0] > 500 if wide is None else wide
+    data = {"frames": frames, "alts": alts, "index": index, "strides": strides,
+            "values": [[format_value(v, c["kind"]) for v in c["values"]] for c in controls],
+            "interval": int(interval or 0)}
+
+    rows = []
+    for i, (c, pos) in enumerate(zip(controls, positions)):
+        cid = f"{uid}-c{i}"
+        label = html.escape(str(c["label"]))
+        shown = html.escape(data["values"][i][pos])
+        if c["kind"] == "choice":
+            options = "".join(
+                f'<option value="{j}"{" selected" if j == pos else ""}>{html.escape(v)}</option>'
+                for j, v in enumerate(data["values"][i]))
+            widget = f'<select id="{cid}" data-ol-control>{options}</select>'
+        else:
+            widget = (f'<input type="range" id="{cid}" data-ol-control min="0" '
+                      f'max="{len(c["values"]) - 1}" step="1" value="{pos}" '
+                      f'aria-valuetext="{shown}">')
+        rows.append(f'<div class="ol-control"><label for="{cid}">{label}</label>{widget}'
+                    f'<output for="{cid}">{shown}</output></div>')
+    if interval:
+        rows.insert(0, '<button type="button" class="ol-play">\u25b6 Play</button>')
+    width, height = size
+    cap = f'<p class="ol-caption">{html.escape(caption)}</p>' if caption else ""
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return (f'<figure class="ol-player" id="{uid}">'
+            f'<div class="ol-frame{" ol-wide" if wide else ""}">'
+            f'<img class="ol-img" src="{frames[index[first]]}" '
+            f'alt="{html.escape(alts[index[first]])}" width="{width}" height="{height}"></div>'
+            f'<div class="ol-controls">{"".join(rows)}</div>{cap}'
+            f'<script type="application/json" class="ol-data">{payload}</script>'
+            f"<script>{_SCRIPT}</script></figure>")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)) \
+            and not isinstance(a, bool) and not isinstance(b, bool):
+        return bool(np.isclose(float(a), float(b), rtol=1e-9, atol=0))
+    return a == b
+
+
+# -- alt text for every figure a notebook shows -------------------------------------------
+
+def figure_png(fig) -> bytes:
+    """The figure as the notebook shows it (tight box, its own dpi and face colour), with
+    its :func:`describe` text in the PNG's ``Description`` chunk."""
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, "png", bbox_inches="tight", base64=False,
+                        metadata={"Description": describe(fig)})
+
+
+def _register(shell) -> None:
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    if formatter.lookup_by_type(Figure) is not _png_with_alt:
+        formatter.for_type(Figure, _png_with_alt)
+
+
+def _png_with_alt(fig):
+    return figure_png(fig), {"alt": describe(fig)}
+
+
+_installed = False
+
+
+def install_figure_alt() -> bool:
+    """Make every matplotlib figure this IPython kernel displays carry its alt text.
+
+    Registers a PNG formatter for figures (again before every cell, since
+    ``%matplotlib inline`` registers its own). Does nothing outside IPython.
+    Returns whether it is installed.
+    """
+    global _installed
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    try:   # let the inline backend register its formatter first, then override it
+        import matplotlib_inline.backend_inline  # noqa: F401
+    except ImportError:
+        pass
+    _register(shell)
+    if not _installed:
+        shell.events.register("pre_run_cell", lambda *_: _register(shell))
+        _installed = True
+    return True
+
+
+def player_data(html_text: str) -> dict:
+    """The frame table of a player's HTML (``frames``, ``alts``, ``index``, ``values``...),
+    for tests and tools."""
+    text = getattr(html_text, "data", html_text)
+    match = re.search(r'<script type="application/json" class="ol-data">(.*?)</script>', text, re.S)
+    if match is None:
+        raise ValueError("no player data in this HTML")
+    return json.loads(match.group(1).replace("<\\/", "</"))

@@ -1,0 +1,149 @@
+"""The kernel-free player (optim_lib.player): frame table, controls, alt text.
+
+The player's behaviour in a browser (every control changes the picture) is tested on the
+built site in tests/site."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from optim_lib import plots  # noqa: E402
+from optim_lib.player import (compress_png, control_player, describe, figure_png,  # noqa: E402
+                              format_value, player_data)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _line_figure():
+    fig, (ax,) = plots.figure()
+    (line,) = ax.plot([0, 1], [0, 1], label="SGD")
+    ax.set(xlabel="step", ylabel="$f - f^\\star$", title="distance to the minimum")
+    ax.legend()
+    fig.suptitle("a bowl")
+    return fig, ax, line
+
+
+def _player(fig, ax, line, calls):
+    def render(params):
+        calls.append(dict(params))
+        line.set_ydata([0, params["a"] * (2 if params["b"] == "x" else -1)])
+        ax.set_title(f"a={params['a']}, b={params['b']}")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    controls = [dict(name="a", values=[1, 2, 3], kind="int", label="the a"),
+                dict(name="b", values=["x", "y"], kind="choice")]
+    return control_player(render, lambda: describe(fig), controls, start={"a": 2, "b": "y"})
+
+
+def test_every_combination_is_rendered_once_and_indexed_in_mixed_radix():
+    fig, ax, line = _line_figure()
+    calls = []
+    html = _player(fig, ax, line, calls)
+    assert calls == [{"a": a, "b": b} for a in (1, 2, 3) for b in ("x", "y")]
+    data = player_data(html)
+    assert data["strides"] == [2, 1]
+    assert data["values"] == [["1", "2", "3"], ["x", "y"]]
+    # frame k of the table shows the combination k (each picture differs here)
+    assert len(data["frames"]) == 6 and len(set(data["frames"])) == 6
+    for k, (a, b) in enumerate((a, b) for a in (1, 2, 3) for b in ("x", "y")):
+        assert f"a={a}, b={b}" in data["alts"][data["index"][k]]
+    # the page opens on the start setting a=2, b=y (flat index 1*2 + 1 = 3)
+    start = data["frames"][data["index"][3]]
+    assert f'src="{start}"' in html
+    assert 'value="1"' in html and '<option value="1" selected>y</option>' in html
+
+
+def test_controls_are_labelled_and_show_their_value():
+    fig, ax, line = _line_figure()
+    html = _player(fig, ax, line, [])
+    assert '<label for="' in html and ">the a</label>" in html and ">b</label>" in html
+    assert 'type="range"' in html and "<select" in html
+    assert html.count("<output for=") == 2
+    assert 'aria-valuetext="2"' in html
+    assert "://" not in html.replace("data:image", "")          # nothing from the network
+
+
+def test_identical_frames_are_stored_once():
+    fig, ax, line = _line_figure()
+
+    def render(params):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    data = player_data(control_player(render, lambda: "same",
+                                      [dict(name="a", values=[1, 2, 3, 4], kind="int")]))
+    assert len(data["frames"]) == 1 and data["index"] == [0, 0, 0, 0]
+
+
+def test_bad_inputs_are_named():
+    fig, ax, line = _line_figure()
+    with pytest.raises(ValueError, match="controls"):
+        control_player(lambda p: b"", lambda: "", [])
+    with pytest.raises(ValueError, match="'a'"):
+        control_player(lambda p: b"", lambda: "", [dict(name="a", values=[])])
+    with pytest.raises(ValueError, match="'z'"):
+        control_player(lambda p: b"", lambda: "", [dict(name="a", values=[1])], start={"z": 1})
+    with pytest.raises(ValueError, match="5"):
+        control_player(lambda p: b"", lambda: "", [dict(name="a", values=[1])], start={"a": 5})
+
+
+def test_describe_reads_titles_labels_and_legend():
+    fig, ax, line = _line_figure()
+    text = describe(fig)
+    assert text.startswith("Figure: a bowl")
+    assert "distance to the minimum" in text and "f - f* against step" in text
+    assert text.count("a bowl") == 1
+    assert "SGD" in text and "$" not in text and "\\" not in text
+    two, axes = plt.subplots(1, 2)
+    axes[0].set_title("left")
+    axes[1].set_title("right")
+    assert "panel 1 of 2: left" in describe(two) and "panel 2 of 2: right" in describe(two)
+    assert describe(plt.figure()) == "Figure: a figure with 0 panels"
+
+
+def test_figure_png_carries_its_alt_text():
+    fig, ax, line = _line_figure()
+    png = figure_png(fig)
+    assert Image.open(io.BytesIO(png)).text["Description"] == describe(fig)
+
+
+def test_compress_png_keeps_the_picture_close():
+    fig, ax, line = _line_figure()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    small = compress_png(buf.getvalue())
+    a = np.asarray(Image.open(buf).convert("RGB"), dtype=float)
+    b = np.asarray(Image.open(io.BytesIO(small)).convert("RGB"), dtype=float)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 2.0
+    assert len(small) < len(buf.getvalue())
+
+
+def test_format_value_matches_the_live_readouts():
+    assert format_value(0.30000000001, "float") == "0.3"
+    assert format_value(0.0123456, "log") == "0.012"
+    assert format_value(1_000_000, "int") == "1,000,000"
+    assert format_value(None, "choice") == "None"
+
+
+def test_frame_player_has_a_play_button_and_a_step_slider():
+    fig, ax, line = _line_figure()
+    html = plots.frame_player(fig, lambda t: line.set_ydata([0, t]), [0, 5, 10], interval=200).data
+    data = player_data(html)
+    assert data["values"] == [["0", "5", "10"]] and data["interval"] == 200
+    assert 'class="ol-play"' in html and ">step</label>" in html
+    with pytest.raises(ValueError, match="frames"):
+        plots.frame_player(fig, lambda t: None, [])
