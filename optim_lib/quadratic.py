@@ -26,7 +26,7 @@ import numpy as np
 from . import checks
 
 __all__ = ["METHODS", "iteration_matrix", "roots", "rate", "stable_lr", "optimal_momentum",
-           "optimal_gd_lr"]
+           "optimal_nesterov", "optimal_gd_lr", "steps_to", "best_steps"]
 
 METHODS = ("GD", "Momentum", "Nesterov")
 
@@ -126,6 +126,21 @@ def optimal_momentum(lam_min: float, lam_max: float) -> tuple[float, float]:
     return float((2 / (np.sqrt(hi) + np.sqrt(lo))) ** 2), float(((s - 1) / (s + 1)) ** 2)
 
 
+def optimal_nesterov(lam_min: float, lam_max: float) -> tuple[float, float]:
+    """``(α, ρ)`` that minimize Nesterov's :func:`rate` over curvatures in [λmin, λmax].
+
+    ``α = 4/(3λmax + λmin)`` and ``ρ = (√(3κ + 1) − 2)/(√(3κ + 1) + 2)``, with rate
+    ``1 − 2/√(3κ + 1)`` (Lessard, Recht & Packard 2016): slower than tuned momentum's
+    ``(√κ − 1)/(√κ + 1)`` on a quadratic, but it also scales like ``1 − c/√κ``.
+    """
+    lo, hi = _positive("lam_min", lam_min), _positive("lam_max", lam_max)
+    if hi < lo:
+        raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, "
+                         f"lam_max={lam_max!r}")
+    q = np.sqrt(3 * hi / lo + 1)
+    return float(4 / (3 * hi + lo)), float((q - 2) / (q + 2))
+
+
 def optimal_gd_lr(lam_min: float, lam_max: float) -> float:
     """Gradient descent's best learning rate ``2/(λmin + λmax)`` (rate ``(κ − 1)/(κ + 1)``)."""
     lo, hi = _positive("lam_min", lam_min), _positive("lam_max", lam_max)
@@ -133,3 +148,89 @@ def optimal_gd_lr(lam_min: float, lam_max: float) -> float:
         raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, "
                          f"lam_max={lam_max!r}")
     return 2.0 / (lo + hi)
+
+
+def steps_to(method: str, lr, rho, curvatures, start, tol: float = 1e-6,
+             max_steps: int = 10_000) -> np.ndarray:
+    """Steps until ``½ Σ λᵢ wᵢ² <= tol`` on the diagonal quadratic, for many settings at once.
+
+    The library's update rules (the same arithmetic as :class:`~optim_lib.optimizers.SGD`,
+    :class:`~optim_lib.optimizers.Momentum`, :class:`~optim_lib.optimizers.Nesterov` run by
+    :func:`~optim_lib.train.run_landscape`), vectorized over the broadcast shape of ``lr``
+    and ``rho``: on :func:`~optim_lib.landscapes.ill_conditioned_bowl` (curvatures ``(1, κ)``)
+    a whole grid of settings costs about as much as one run.
+
+    Args:
+        method: ``"GD"``, ``"Momentum"`` or ``"Nesterov"``.
+        lr, rho: arrays (or numbers) of learning rates (> 0) and momenta in [0, 1).
+        curvatures: the Hessian's eigenvalues λᵢ (> 0), one per coordinate.
+        start: the start point, one coordinate per curvature.
+        tol: the loss that counts as arrived (> 0).
+        max_steps: the budget.
+
+    Returns:
+        an int array of the broadcast shape: the first step at or below ``tol``, or -1 if the
+        run did not get there within ``max_steps`` (or diverged).
+    """
+    _method(method)
+    lam = np.asarray(curvatures, dtype=float)
+    if lam.ndim != 1 or lam.size == 0 or not np.all((lam > 0) & np.isfinite(lam)):
+        raise ValueError(f"curvatures must be a 1-D array of finite numbers > 0, got {curvatures!r}")
+    w0 = np.asarray(start, dtype=float)
+    if w0.shape != lam.shape or not np.all(np.isfinite(w0)):
+        raise ValueError(f"start must have {lam.size} finite coordinates, got {start!r}")
+    lr, rho = np.broadcast_arrays(np.asarray(lr, dtype=float), np.asarray(rho, dtype=float))
+    if not np.all((lr > 0) & np.isfinite(lr)):
+        raise ValueError(f"lr must be finite numbers > 0, got {lr!r}")
+    if not np.all((rho >= 0) & (rho < 1)):
+        raise ValueError(f"rho must be in [0, 1), got {rho!r}")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) \
+            or max_steps < 1:
+        raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+    shape = lr.shape
+    L = lam.reshape((-1,) + (1,) * len(shape))
+    w = np.broadcast_to(w0.reshape(L.shape), (lam.size,) + shape).copy()
+    u = np.zeros_like(w)
+    hit = np.full(shape, -1)
+    if 0.5 * np.sum(lam * w0 ** 2) <= tol:
+        return np.zeros(shape, dtype=int)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, max_steps + 1):
+            g = L * w
+            if method == "GD":
+                w = w - lr * g
+            elif method == "Momentum":
+                u = rho * u + g
+                w = w - lr * u
+            else:
+                u = rho * u + g
+                w = w - lr * (g + rho * u)
+            f = 0.5 * np.sum(L * w ** 2, axis=0)
+            arrived = (hit < 0) & (f <= tol)
+            hit[arrived] = t
+            if np.all((hit >= 0) | ~np.isfinite(f)):
+                break
+    return hit
+
+
+def best_steps(method: str, lrs, rhos, curvatures, start, tol: float = 1e-6,
+               max_steps: int = 10_000) -> tuple[int, float, float] | None:
+    """The fewest :func:`steps_to` over the grid ``lrs × rhos``: ``(steps, lr, rho)``.
+
+    None if no setting of the grid arrives within ``max_steps``. For ``"GD"`` pass
+    ``rhos=[0.0]``. (Where several settings tie, the first in the grid is returned; the
+    number of steps is the result, not which setting won.)
+    """
+    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
+    rhos = np.atleast_1d(np.asarray(rhos, dtype=float))
+    if lrs.ndim != 1 or rhos.ndim != 1 or not lrs.size or not rhos.size:
+        raise ValueError(f"lrs and rhos must be 1-D and not empty, got {lrs!r}, {rhos!r}")
+    A, R = np.meshgrid(lrs, rhos, indexing="ij")
+    hit = steps_to(method, A, R, curvatures, start, tol, max_steps)
+    if not np.any(hit >= 0):
+        return None
+    score = np.where(hit >= 0, hit, np.iinfo(int).max)
+    i = np.unravel_index(np.argmin(score), score.shape)
+    return int(hit[i]), float(A[i]), float(R[i])

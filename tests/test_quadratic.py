@@ -84,3 +84,48 @@ def test_momentum_and_nesterov_are_rotation_invariant():
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("kappa", [4.0, 100.0])
+def test_optimal_nesterov_is_optimal(kappa):
+    lr, rho = Q.optimal_nesterov(1.0, kappa)
+    lams = np.geomspace(1.0, kappa, 200)
+    best = Q.rate("Nesterov", lr, rho, lams)
+    assert np.isclose(best, 1 - 2 / np.sqrt(3 * kappa + 1), rtol=1e-6)
+    for d in (0.95, 1.05):
+        assert Q.rate("Nesterov", lr * d, rho, lams) > best
+        assert Q.rate("Nesterov", lr, rho * d, lams) > best
+    assert best > Q.rate("Momentum", *Q.optimal_momentum(1.0, kappa), lams)
+
+
+@pytest.mark.parametrize("method", Q.METHODS)
+def test_steps_to_counts_like_run_landscape(method):
+    bowl = ill_conditioned_bowl(30)
+    lrs = np.array([0.01, 0.03, 0.05, 0.2])
+    rho = 0.0 if method == "GD" else 0.8
+    got = Q.steps_to(method, lrs, rho, (1.0, 30.0), bowl.start, tol=1e-6, max_steps=400)
+    for lr, n in zip(lrs, got):
+        run = run_landscape(MAKE[method](float(lr), rho), bowl, 400)
+        want = run.steps_to(1e-6)
+        assert n == (-1 if want is None or run.diverged else want), (lr, n, want)
+
+
+def test_best_steps_finds_the_fastest_setting_of_the_grid():
+    lam, start = (1.0, 10.0), (-1.8, 0.6)
+    lrs, rhos = [0.05, 0.1, 0.2], [0.0, 0.5, 0.9]
+    steps, lr, rho = Q.best_steps("Momentum", lrs, rhos, lam, start, max_steps=2000)
+    every = [Q.steps_to("Momentum", a, r, lam, start, max_steps=2000) for a in lrs for r in rhos]
+    assert steps == min(int(s) for s in every if s >= 0)
+    assert Q.steps_to("Momentum", lr, rho, lam, start, max_steps=2000) == steps
+    assert Q.best_steps("GD", [1e-4], [0.0], lam, start, max_steps=5) is None
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(lr=0.0), "lr"), (dict(rho=1.0), "rho"), (dict(curvatures=(1.0, -1.0)), "curvatures"),
+    (dict(start=(1.0,)), "start"), (dict(tol=0.0), "tol"), (dict(max_steps=0), "max_steps"),
+    (dict(method="SGD"), "method")])
+def test_steps_to_names_bad_input(kw, match):
+    args = dict(method="GD", lr=0.1, rho=0.0, curvatures=(1.0, 10.0), start=(1.0, 1.0))
+    args.update(kw)
+    with pytest.raises(ValueError, match=match):
+        Q.steps_to(**args)
