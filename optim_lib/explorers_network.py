@@ -1,4 +1,4 @@
-"""Explorers of the chapters past Adam, built on :class:`optim_lib.widgets.Explorer`.
+"""Explorers of the chapters past Adam, built on :class:`optim_lib.explorer.Explorer`.
 
 * :func:`network_race_explorer` (chapter 12): one optimizer's ten loss curves and its
   validation accuracy against the learning rate, from the race's precomputed runs.
@@ -19,7 +19,7 @@ from . import plots
 from .network_train import NetRuns
 from .schedules import Schedule, Scheduled
 from .train import run_landscape
-from .widgets import Explorer, choice, log_slider
+from .explorer import Explorer, choice, log_slider
 
 __all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer"]
 

