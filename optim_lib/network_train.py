@@ -183,6 +183,18 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
     return NetRuns(net, seeds, checkpoints, np.array(saved), np.array(val_acc), step_loss, epoch_loss, diverged_at, per_epoch)
 
 
+def _increasing(name, values):
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}") from None
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or not np.all(arr > 0) \
+            or np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be a non-empty increasing sequence of positive numbers, "
+                         f"got {values!r}")
+    return arr
+
+
 def budget_race(net: MLP, makers: dict, lrs, data: DigitsSplit, seeds, budgets,
                 batch_size: int = 64, tolerance: float = 0.01, reg: float = 0.0):
     """Chapter 11's protocol on the network, at several budgets.
@@ -198,8 +210,23 @@ def budget_race(net: MLP, makers: dict, lrs, data: DigitsSplit, seeds, budgets,
     (``optimizer``, ``best_lr``, ``val``, ``test``, ``test_sd`` (over seeds),
     ``n_working``, ``band_decades``, ``sweep``), and ``runs[name]`` the :class:`NetRuns`.
     """
-    budgets = tuple(sorted(set(budgets)))
-    lrs = [float(v) for v in lrs]
+    if not isinstance(makers, dict) or not makers:
+        raise ValueError(f"makers must be a non-empty dict name -> (lr -> optimizer), got {makers!r}")
+    for name, make in makers.items():
+        if not callable(make):
+            raise TypeError(f"makers[{name!r}] must be callable (lr -> optimizer), got {make!r}")
+    try:
+        budgets = tuple(sorted(set(budgets)))
+    except TypeError:
+        raise ValueError(f"budgets must be a sequence of epoch counts, got {budgets!r}") from None
+    if not budgets:
+        raise ValueError("budgets must hold at least one epoch count, got none")
+    for b in budgets:
+        _check_count("each budget", b)
+    lrs = [float(v) for v in _increasing("lrs", lrs)]
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
+            or not 0 <= tolerance < np.inf:
+        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     runs = {name: train_networks(net, [make(lr) for lr in lrs], data, seeds, epochs=budgets[-1],
                                  batch_size=batch_size, reg=reg, checkpoints=budgets)
             for name, make in makers.items()}

@@ -271,6 +271,23 @@ def test_train_networks_bad_input(data, kw, error, words):
         train_networks(MLP((64, 4, 10)), args.pop("optimizers"), data, **args)
 
 
+@pytest.mark.parametrize("kw, error, words", [
+    (dict(makers={}), ValueError, "makers"),
+    (dict(makers={"SGD": 0.1}), TypeError, "makers"),
+    (dict(lrs=[0.1, 0.01]), ValueError, "lrs"),
+    (dict(lrs=[]), ValueError, "lrs"),
+    (dict(lrs=[-0.1, 0.1]), ValueError, "lrs"),
+    (dict(budgets=()), ValueError, "budgets"),
+    (dict(budgets=(0, 2)), ValueError, "budget"),
+    (dict(tolerance=-0.01), ValueError, "tolerance"),
+])
+def test_budget_race_bad_input(data, kw, error, words):
+    args = dict(makers={"SGD": SGD}, lrs=[0.1], seeds=(0,), budgets=(1,))
+    args.update(kw)
+    with pytest.raises(error, match=words):
+        budget_race(MLP((64, 4, 10)), args.pop("makers"), args.pop("lrs"), data, **args)
+
+
 def test_train_networks_rejects_a_shared_optimizer(data):
     opt = SGD(0.1)
     with pytest.raises(ValueError, match="distinct"):
