@@ -3,6 +3,15 @@
 * MathJax from a pip package instead of a CDN (below).
 * One copy of each inline script (sphinx-thebe's config was emitted twice).
 * An explicit colour mode for the theme (an empty default logs an error on every page).
+* No ipywidgets state on the pages: the live cells' widgets are shown only in a kernel
+  (their outputs are removed), yet nbclient saves their state into the notebook's
+  metadata and myst-nb embeds it in every page that had one (1.5 MB over 12 pages).
+* Alt text for every figure: ``optim_lib.player`` writes a description of each figure
+  (its titles, axis labels and legend) into the PNG's ``Description`` chunk; here it
+  becomes the ``alt`` of the image (instead of the hashed file name).
+* ``book_site.css``: the kernel-free players' layout; figures wider than a phone keep
+  their size and scroll in their own box (the page never scrolls sideways); a light card
+  behind figures in the dark theme (matplotlib draws dark ink on white).
 
 Sphinx loads MathJax 3 from a CDN by default. The pip package ``django-static-mathjax``
 (pinned in requirements.txt) ships MathJax 3's browser build; this extension copies it
@@ -13,6 +22,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from docutils import nodes
 
 LOCAL_PATH = "mathjax/tex-mml-chtml.js"   # relative to _static
 
@@ -39,6 +50,66 @@ def _copy(app, exception):
     if exception is None and app.builder.format == "html":
         target = Path(app.outdir) / "_static" / "mathjax"
         shutil.copytree(_mathjax_es5(), target, dirs_exist_ok=True)
+        (Path(app.outdir) / "_static" / CSS_FILE).write_text(CSS)
+
+
+CSS_FILE = "book_site.css"
+WIDE = 500   # pixels: a figure wider than this keeps its size on a phone, in its own scroll box
+CSS = """
+/* The kernel-free players (optim_lib.player) */
+.ol-player { margin: 0.5rem 0 1rem; }
+.ol-frame { overflow-x: auto; max-width: 100%; }
+.ol-frame img { display: block; max-width: 100%; height: auto; }
+.ol-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 1.4rem;
+               margin-top: 0.4rem; }
+.ol-control { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+.ol-control input[type=range] { width: 11rem; max-width: 55vw; }
+.ol-control output { min-width: 5ch; font-variant-numeric: tabular-nums; font-weight: 600; }
+.ol-control select { max-width: 60vw; }
+.ol-play { padding: 0.1rem 0.7rem; border: 1px solid var(--pst-color-border, #888);
+           border-radius: 0.3rem; background: var(--pst-color-surface, #f3f4f5);
+           color: var(--pst-color-text-base, #222); }
+/* Outputs never widen the page: wide tables and figures scroll in their own box. */
+.cell_output { max-width: 100%; overflow-x: auto; }
+.cell_output img { max-width: 100%; height: auto; }
+@media (max-width: 720px) {
+  /* A multi-panel figure shrunk to a phone's width is too small to read: keep its
+     size and let it scroll sideways inside its own box. */
+  .cell_output img.ol-wide, .ol-frame.ol-wide img { max-width: none; width: auto; }
+}
+/* Dark theme: matplotlib draws dark ink on white, so figures sit on a light card. */
+html[data-theme="dark"] .cell_output img, html[data-theme="dark"] .ol-frame img {
+  background: #ffffff; border-radius: 0.3rem; filter: brightness(0.93);
+}
+"""
+
+
+def _image_file(app, node) -> Path | None:
+    uri = node.get("candidates", {}).get("*") or node.get("uri", "")
+    if not uri or "://" in uri or uri.startswith("data:"):
+        return None
+    path = Path(app.srcdir) / uri.lstrip("/")
+    return path if path.exists() else None
+
+
+def _describe_images(app, doctree, docname):
+    """The alt text of each figure from its PNG's Description; wide figures get a class."""
+    from PIL import Image
+
+    for node in doctree.findall(nodes.image):
+        path = _image_file(app, node)
+        if path is None or path.suffix.lower() != ".png":
+            continue
+        with Image.open(path) as image:
+            description = image.text.get("Description") if hasattr(image, "text") else None
+            width = image.size[0]
+        if description and not node.get("alt"):
+            node["alt"] = description
+        if width > WIDE:
+            node["classes"].append("ol-wide")
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -50,6 +121,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     """
     seen, unique = set(), []
     for script in context.get("script_files", []):
+        if getattr(script, "attributes", {}).get("type") == WIDGET_STATE:
+            continue   # widget state that no page uses (no widget manager is loaded)
         # an inline script's filename is None or "" depending on who added it
         key = (getattr(script, "filename", script) or None,
                tuple(sorted(getattr(script, "attributes", {}).items())))
@@ -62,5 +135,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _dedupe_scripts)
+    app.connect("doctree-resolved", _describe_images)
+    app.add_css_file(CSS_FILE)
     app.connect("build-finished", _copy)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

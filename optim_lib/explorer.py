@@ -210,7 +210,7 @@ class Explorer:
         return above
 
     def twin(self, sweep: str | None = None, values=None, interval: int | None = None,
-             grid: dict | None = None, max_frames: int = 36, **start):
+             grid: dict | None = None, max_frames: int = 24, **start):
         """Kernel-free twin: every control of :meth:`live`, on a static page.
 
         The same ``update`` is run at build time for every combination of a grid of

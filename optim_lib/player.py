@@ -36,6 +36,7 @@ __all__ = ["describe", "compress_png", "control_player", "format_value", "instal
 # Frames are stored as palette PNGs: a line plot has few colours, and 128 of them keep
 # contour shading smooth at a third of the size of a full-colour PNG.
 PALETTE_COLORS = 128
+OVERLAY_COLORS = 64
 _counter = itertools.count()
 
 
@@ -109,6 +110,53 @@ def compress_png(png: bytes, colors: int = PALETTE_COLORS) -> bytes:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     out = io.BytesIO()
     image.quantize(colors, dither=Image.Dither.NONE).save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _decode(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def _encode(rgb: np.ndarray, colors: int = PALETTE_COLORS) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(rgb).quantize(colors, dither=Image.Dither.NONE).save(out, format="png",
+                                                                        optimize=True)
+    return out.getvalue()
+
+
+def overlay_png(frame: np.ndarray, base: np.ndarray, colors: int = OVERLAY_COLORS) -> bytes:
+    """The pixels where ``frame`` differs from ``base``, on a transparent PNG.
+
+    Drawn over ``base``, it shows ``frame`` (up to a palette of ``colors`` colours for the
+    changed pixels). A redraw of an explorer changes its paths and titles, not its
+    contours: an overlay weighs a fifth of a full frame.
+    """
+    from PIL import Image
+
+    if frame.shape != base.shape:
+        raise ValueError(f"every frame must have the size of the first, got {frame.shape} "
+                         f"and {base.shape}")
+    changed = np.any(frame != base, axis=2)
+    key = colors - 1                               # the last palette entry is transparent
+    if changed.any():
+        strip = Image.fromarray(frame[changed][None, :, :])
+        palette = strip.quantize(key, dither=Image.Dither.NONE)
+        index = np.asarray(Image.fromarray(frame).quantize(palette=palette,
+                                                           dither=Image.Dither.NONE)).copy()
+        colours = (palette.getpalette() or [])[: 3 * key]
+        colours += [0] * (3 * key - len(colours))
+    else:
+        index = np.zeros(changed.shape, dtype=np.uint8)
+        colours = [0] * (3 * key)
+    index[~changed] = key
+    image = Image.fromarray(index.astype(np.uint8), "P")
+    image.putpalette(colours + [255, 0, 255])
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=True, transparency=key)
     return out.getvalue()
 
 
@@ -215,24 +263,28 @@ def control_player(render: Callable[[dict], bytes], alt: Callable[[], str],
 
     sizes = [len(c["values"]) for c in controls]
     strides = [int(np.prod(sizes[i + 1:])) for i in range(len(sizes))]
-    frames, alts, index, seen = [], [], [], {}
-    size = None
+    pictures, texts = [], []
     for combo in itertools.product(*[range(n) for n in sizes]):
         params = {c["name"]: c["values"][i] for c, i in zip(controls, combo)}
-        png = compress_png(render(params))
-        text = alt()
+        pictures.append(_decode(render(params)))
+        texts.append(alt())
+    first = sum(p * s for p, s in zip(positions, strides))
+    # The first frame shown is the base picture; every frame is stored as what it
+    # changes over it (a transparent overlay), each distinct one once.
+    base = pictures[first]
+    frames, alts, index, seen = [], [], [], {}
+    for picture, text in zip(pictures, texts):
+        png = overlay_png(picture, base)
         key = (hashlib.sha1(png).hexdigest(), text)
         if key not in seen:
             seen[key] = len(frames)
             frames.append(_data_uri(png))
             alts.append(text)
-            if size is None:
-                from PIL import Image
-                size = Image.open(io.BytesIO(png)).size
         index.append(seen[key])
-    first = sum(p * s for p, s in zip(positions, strides))
-    uid = f"olp{next(_counter)}-{hashlib.sha1(''.join(frames[:1]).encode()).hexdigest()[:6]}"
-    wide = size[0] > 500 if wide is None else wide
+    base_uri = _data_uri(_encode(base))
+    height, width = base.shape[:2]
+    uid = f"olp{next(_counter)}-{hashlib.sha1(base_uri.encode()).hexdigest()[:6]}"
+    wide = width > 500 if wide is None else wide
     data = {"frames": frames, "alts": alts, "index": index, "strides": strides,
             "values": [[format_value(v, c["kind"]) for v in c["values"]] for c in controls],
             "interval": int(interval or 0)}
@@ -255,13 +307,15 @@ def control_player(render: Callable[[dict], bytes], alt: Callable[[], str],
                     f'<output for="{cid}">{shown}</output></div>')
     if interval:
         rows.insert(0, '<button type="button" class="ol-play">\u25b6 Play</button>')
-    width, height = size
     cap = f'<p class="ol-caption">{html.escape(caption)}</p>' if caption else ""
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return (f'<figure class="ol-player" id="{uid}">'
-            f'<div class="ol-frame{" ol-wide" if wide else ""}">'
+            f'<div class="ol-frame{" ol-wide" if wide else ""}"><div class="ol-stack">'
+            f'<img class="ol-base" src="{base_uri}" alt="" aria-hidden="true" '
+            f'width="{width}" height="{height}">'
             f'<img class="ol-img" src="{frames[index[first]]}" '
-            f'alt="{html.escape(alts[index[first]])}" width="{width}" height="{height}"></div>'
+            f'alt="{html.escape(alts[index[first]])}" width="{width}" height="{height}">'
+            f'</div></div>'
             f'<div class="ol-controls">{"".join(rows)}</div>{cap}'
             f'<script type="application/json" class="ol-data">{payload}</script>'
             f"<script>{_SCRIPT}</script></figure>")
@@ -276,13 +330,26 @@ def _same(a, b) -> bool:
 
 # -- alt text for every figure a notebook shows -------------------------------------------
 
-def figure_png(fig) -> bytes:
+def figure_png(fig, colors: int = 256) -> bytes:
     """The figure as the notebook shows it (tight box, its own dpi and face colour), with
-    its :func:`describe` text in the PNG's ``Description`` chunk."""
+    its :func:`describe` text in the PNG's ``Description`` chunk; an opaque figure is
+    stored with a palette of ``colors`` colours (a third of the bytes, no visible change)."""
     from IPython.core.pylabtools import print_figure
+    from PIL import Image, PngImagePlugin
 
-    return print_figure(fig, "png", bbox_inches="tight", base64=False,
-                        metadata={"Description": describe(fig)})
+    text = describe(fig)
+    png = print_figure(fig, "png", bbox_inches="tight", base64=False,
+                       metadata={"Description": text})
+    image = Image.open(io.BytesIO(png))
+    rgba = np.asarray(image.convert("RGBA"))
+    if not np.all(rgba[..., 3] == 255):
+        return png                                   # transparent parts: keep as drawn
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", text)
+    out = io.BytesIO()
+    Image.fromarray(rgba[..., :3]).quantize(colors, dither=Image.Dither.NONE).save(
+        out, format="png", optimize=True, pnginfo=info)
+    return out.getvalue() if len(out.getvalue()) < len(png) else png
 
 
 def _register(shell) -> None:

@@ -132,6 +132,26 @@ def test_compress_png_keeps_the_picture_close():
     assert len(small) < len(buf.getvalue())
 
 
+def test_an_overlay_over_the_base_gives_the_frame_back():
+    from optim_lib.player import _decode, overlay_png
+
+    fig, ax, line = _line_figure()
+    base = _decode(figure_png(fig))
+    line.set_ydata([1, 0])
+    ax.set_title("another title")
+    frame = _decode(figure_png(fig))
+    assert frame.shape == base.shape and np.any(frame != base)
+    png = overlay_png(frame, base)
+    over = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+    shown = base.copy()
+    opaque = over[..., 3] > 0
+    shown[opaque] = over[opaque][:, :3]
+    assert np.abs(shown.astype(float) - frame).mean() < 0.5   # up to the palette
+    assert not opaque[np.all(frame == base, axis=2)].any()    # unchanged pixels transparent
+    with pytest.raises(ValueError, match="size"):
+        overlay_png(frame[:10], base)
+
+
 def test_format_value_matches_the_live_readouts():
     assert format_value(0.30000000001, "float") == "0.3"
     assert format_value(0.0123456, "log") == "0.012"

@@ -1,29 +1,54 @@
-"""The static website as a reader sees it, in a real browser, with no network.
+"""The static website as every reader sees it, in a real browser, with no network.
 
-For every page of _toc.yml: no console errors, no request leaving 127.0.0.1, math
-typeset by the local MathJax. For every chapter also: a figure, a frame player whose
-frame changes when its step button is clicked, an exercise whose collapsed solution
-opens on click, and a working .ipynb download. A full-page screenshot of each page goes to _build/screenshots/.
+For every page of _toc.yml:
+- no console errors, no request leaving 127.0.0.1, math typeset by the local MathJax;
+- accessible: axe-core (bundled by axe-playwright-python) finds no serious or critical
+  violation of WCAG 2 A/AA (2.0, 2.1, 2.2 tags), in the light and in the dark theme; every
+  image has alt text that says something (not a file name);
+- phone (390 px wide): the page does not scroll sideways; every figure and player is
+  either inside the viewport or inside a box of its own that scrolls; a multi-panel
+  figure keeps a readable size (it is not shrunk below 90% of its pixels);
+- dark theme: every figure sits on a light background.
+For every chapter also: a figure; one kernel-free player per ``.twin(`` / animation call
+of the notebook, each with every control labelled and showing its value, and every control
+changes the picture and its value; an exercise whose collapsed solution opens on click;
+a working .ipynb download.
 
-Each page is loaded once and every check runs on it; a failing page reports all of its
-failed checks together.
+``test_page_weight``: a chapter page (its HTML plus every image it loads) weighs at most
+1.5 MB, and no page embeds ipywidgets state. ``python tests/site/page_weight.py`` prints
+the table. A full-page screenshot of each page goes to _build/screenshots/.
+
+Each page is loaded once per viewport and every check runs on it; a failing page reports
+all of its failed checks together.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from browser_support import ROOT, toc_pages
+from browser_support import HTML, ROOT, toc_pages
+
+sys.path.insert(0, str(Path(__file__).parent))
+from page_weight import LIMIT, weigh  # noqa: E402
 
 SHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+# a call in a chapter that puts a kernel-free player on the page
+PLAYER_CALL = re.compile(r"\.twin\(|\banimate_runs\(|\banimate_race\(|\bframe_player\(")
 
 
-def open_page(browser, url):
+def open_page(browser, url, viewport=None, color_scheme="light"):
     """Load a page, recording console errors and every request that leaves 127.0.0.1."""
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900},
+                            color_scheme=color_scheme)
     page.errors, page.outside = [], []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -57,6 +82,27 @@ def self_contained_and_typeset(page):
     return problems
 
 
+def axe_clean(page, theme="light"):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [f"axe ({theme}): {v['id']} ({v['impact']}) x{len(v['nodes'])}: {v['help']}; e.g. "
+            f"{v['nodes'][0]['target']}" for v in bad]
+
+
+def images_have_alt(page):
+    alts = page.locator("article img").evaluate_all(
+        "imgs => imgs.map(i => [i.getAttribute('alt') || '', i.getAttribute('src') || ''])")
+    problems = []
+    for alt, src in alts:
+        name = src.rsplit("/", 1)[-1]
+        if len(alt.strip()) < 8 or (name and alt.endswith(name[-20:])) or \
+                re.search(r"\b[0-9a-f]{32,}\b", alt):
+            problems.append(f"an image without real alt text: alt={alt[:60]!r} src={src[:60]!r}")
+    return problems
+
+
 def has_figures(page):
     figures = page.locator(".cell_output img")
     if figures.count() == 0:
@@ -65,18 +111,67 @@ def has_figures(page):
     return [] if all(w > 0 for w in widths) else [f"a figure did not load (widths {widths})"]
 
 
-def frame_players_step(page):
-    players = page.locator("img[id^='_anim_img']")
-    if players.count() == 0:
-        return ["no frame player (kernel-free twin)"]
+def players_expected(path):
+    notebook = ROOT / path.replace(".html", ".ipynb")
+    if not notebook.exists():
+        return 0
+    cells = json.loads(notebook.read_text())["cells"]
+    return sum(len(PLAYER_CALL.findall("".join(c["source"]))) for c in cells
+               if c["cell_type"] == "code" and "remove-cell" not in c["metadata"].get("tags", [])
+               and "remove-output" not in c["metadata"].get("tags", []))
+
+
+def players_work(page, expected):
+    """Every control of every player is labelled, shows its value, and changes the picture."""
+    players = page.locator("figure.ol-player")
     problems = []
-    for i in range(players.count()):
-        img = players.nth(i)
-        anim_id = img.get_attribute("id").removeprefix("_anim_img")
-        before = img.get_attribute("src")
-        page.locator(f"button[onclick='anim{anim_id}.next_frame()']").click()
-        if img.get_attribute("src") == before:
-            problems.append(f"frame player {i} did not change frame on 'next frame'")
+    if players.count() < expected:
+        problems.append(f"{players.count()} kernel-free players, expected {expected} "
+                        "(one per .twin( / animation call)")
+    for p in range(players.count()):
+        player = players.nth(p)
+        img = player.locator("img.ol-img")
+        controls = player.locator("[data-ol-control]")
+        if controls.count() == 0:
+            problems.append(f"player {p} has no control")
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            cid = control.get_attribute("id")
+            label = player.locator(f'label[for="{cid}"]')
+            output = player.locator(f'output[for="{cid}"]')
+            if label.count() != 1 or not label.inner_text().strip():
+                problems.append(f"player {p} control {c} has no label")
+                continue
+            if output.count() != 1 or not output.inner_text().strip():
+                problems.append(f"player {p} control {c} ({label.inner_text()}) shows no value")
+                continue
+            name = label.inner_text().strip()
+            is_select = control.evaluate("e => e.tagName") == "SELECT"
+            n = control.locator("option").count() if is_select else \
+                int(control.get_attribute("max")) + 1
+            start = control.input_value()
+            before = (img.get_attribute("src"), output.inner_text())
+            changed = False
+            for position in [str(i) for i in range(n) if str(i) != start]:
+                if is_select:
+                    control.select_option(position)
+                else:
+                    control.fill(position)
+                after = (img.get_attribute("src"), output.inner_text())
+                if after[1] == before[1]:
+                    problems.append(f"player {p} control {name!r}: its value did not change")
+                    break
+                if after[0] != before[0]:
+                    changed = True
+                    break
+            if not changed and n > 1:
+                problems.append(f"player {p} control {name!r} never changed the picture")
+            if not img.get_attribute("alt", timeout=1000):
+                problems.append(f"player {p}: a frame without alt text")
+            (control.select_option(start) if is_select else control.fill(start))
+            if img.get_attribute("src") != before[0]:
+                problems.append(f"player {p} control {name!r}: moving back did not restore "
+                                "the picture")
     return problems
 
 
@@ -109,17 +204,113 @@ def notebook_downloads(page):
     return []
 
 
+PHONE_LAYOUT = """() => {
+  const vw = document.documentElement.clientWidth;
+  const out = {sideways: document.documentElement.scrollWidth - vw, cut: [], shrunk: []};
+  function scroller(el) {            // the nearest ancestor that scrolls sideways on its own
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a).overflowX;
+      if ((s === 'auto' || s === 'scroll') && a.scrollWidth > a.clientWidth) return a;
+    }
+    return null;
+  }
+  const items = document.querySelectorAll(
+      'article .cell_output img, article figure.ol-player, article .ol-controls');
+  for (const el of items) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const box = scroller(el);
+    const b = box ? box.getBoundingClientRect() : {left: 0, right: vw};
+    const inside = box ? (b.left >= -1 && b.right <= vw + 1)
+                       : (r.left >= -1 && r.right <= vw + 1);
+    if (!inside) out.cut.push((el.getAttribute('alt') || el.className).slice(0, 50));
+    if (el.tagName === 'IMG' && el.naturalWidth > 500 && r.width < 0.9 * el.naturalWidth)
+      out.shrunk.push(`${Math.round(r.width)} of ${el.naturalWidth} px`);
+  }
+  return out;
+}"""
+
+
+def phone_fits(page):
+    layout = page.evaluate(PHONE_LAYOUT)
+    problems = []
+    if layout["sideways"] > 1:
+        problems.append(f"at 390 px the page scrolls sideways by {layout['sideways']} px")
+    if layout["cut"]:
+        problems.append(f"at 390 px cut off (no scroll box of their own): {layout['cut'][:5]}")
+    if layout["shrunk"]:
+        problems.append(f"at 390 px multi-panel figures shrunk unreadably: {layout['shrunk'][:5]}")
+    return problems
+
+
+DARK_FIGURES = """() => {
+  function luminance(c) {
+    const m = c.match(/rgba?\\(([^)]*)\\)/); if (!m) return null;
+    const v = m[1].split(',').map(Number);
+    if (v.length === 4 && v[3] < 0.5) return null;          // transparent: look further up
+    return (0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]) / 255;
+  }
+  const dark = [];
+  for (const img of document.querySelectorAll('article .cell_output img, article img.ol-img')) {
+    let el = img, l = null;
+    while (el && l === null) { l = luminance(getComputedStyle(el).backgroundColor);
+                               el = el.parentElement; }
+    if (l === null || l < 0.8) dark.push((img.getAttribute('alt') || img.src).slice(0, 50));
+  }
+  return {theme: document.documentElement.dataset.theme, dark};
+}"""
+
+
+def dark_figures_on_light(page):
+    result = page.evaluate(DARK_FIGURES)
+    if result["theme"] != "dark":
+        return [f"the dark colour scheme did not switch the theme (data-theme={result['theme']})"]
+    if result["dark"]:
+        return [f"dark theme: figures without a light background: {result['dark'][:5]}"]
+    return []
+
+
+def screenshot(page, path, suffix=""):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / (path.replace("/", "__").replace(".html", "")
+                                      + suffix + ".png")), full_page=True)
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page(site, browser, path):
+    problems = []
     page = open_page(browser, f"{site}/{path}")
     try:
-        problems = self_contained_and_typeset(page)
+        problems += self_contained_and_typeset(page)
+        problems += axe_clean(page)
+        problems += images_have_alt(page)
         if path.startswith("chapters/"):
-            for check in (has_figures, frame_players_step, solution_opens, notebook_downloads):
-                problems += check(page)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / path.replace("/", "__").replace(".html", ".png")),
-                        full_page=True)
+            problems += has_figures(page)
+            problems += players_work(page, players_expected(path))
+            problems += solution_opens(page)
+            problems += notebook_downloads(page)
+        screenshot(page, path)
+    finally:
+        page.close()
+    page = open_page(browser, f"{site}/{path}", viewport=PHONE)
+    try:
+        problems += phone_fits(page)
+        screenshot(page, path, "__phone")
+    finally:
+        page.close()
+    page = open_page(browser, f"{site}/{path}", color_scheme="dark")
+    try:
+        problems += dark_figures_on_light(page)
+        problems += axe_clean(page, "dark")
     finally:
         page.close()
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_page_weight():
+    rows = weigh(HTML, PAGES)
+    heavy = [f"{r['page']}: {r['total'] / 1e6:.2f} MB" for r in rows
+             if r["page"].startswith("chapters/") and r["total"] > LIMIT]
+    state = [r["page"] for r in rows if r["widget_state"]]
+    assert not heavy, f"chapter pages over {LIMIT / 1e6:.1f} MB (HTML + images): {heavy}"
+    assert not state, f"pages embedding ipywidgets state no page uses: {state}"
