@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 __all__ = ["Landscape", "parabola", "ill_conditioned_bowl", "saddle", "local_minimum",
-           "rosenbrock", "noisy", "rotated", "LANDSCAPES"]
+           "rosenbrock", "noisy", "rotated", "shifted", "LANDSCAPES"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,34 @@ def rotated(landscape: Landscape, degrees: float) -> Landscape:
                    start=turn(landscape.start), minima=tuple(turn(m) for m in landscape.minima),
                    xlim=(float(c[0] - r), float(c[0] + r)),
                    ylim=(float(c[1] - r), float(c[1] + r)), _cache={})
+
+
+def shifted(landscape: Landscape, offset, scale: float = 1.0) -> Landscape:
+    """``scale · L(p − offset)``: the landscape moved by ``offset`` and its values multiplied by ``scale``.
+
+    The minima move by ``offset`` (the start stays where it was); gradients are ``scale``
+    times larger. Switching from one to another mid-run makes a non-stationary objective,
+    as when the data a model trains on changes.
+    """
+    offset = np.asarray(offset, dtype=float)
+    if offset.shape != (landscape.dim,) or not np.all(np.isfinite(offset)):
+        raise ValueError(f"offset must be {landscape.dim} finite numbers, got {offset!r}")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be positive and finite, got {scale!r}")
+    f, g = landscape.f, landscape.gradient
+
+    def moved(p):
+        return p - offset.reshape((-1,) + (1,) * (np.ndim(p) - 1))
+
+    name = landscape.name + (f", moved by {tuple(float(c) for c in offset)}" if offset.any() else "")
+    name += f", ×{scale:g}" if scale != 1 else ""
+    return replace(landscape, name=name,
+                   f=lambda p: scale * f(moved(p)),
+                   gradient=lambda p: scale * g(moved(p)),
+                   minima=tuple(tuple(float(c) for c in np.asarray(m, float) + offset)
+                                for m in landscape.minima),
+                   _cache={})
+
 
 LANDSCAPES = {
     "bowl": ill_conditioned_bowl,
