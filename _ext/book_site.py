@@ -59,7 +59,11 @@ CSS = """
 /* The kernel-free players (optim_lib.player) */
 .ol-player { margin: 0.5rem 0 1rem; }
 .ol-frame { overflow-x: auto; max-width: 100%; }
-.ol-frame img { display: block; max-width: 100%; height: auto; }
+/* a frame is a transparent overlay (what it changes) over the base picture */
+.ol-stack { position: relative; display: inline-block; max-width: 100%; vertical-align: top; }
+.ol-stack img { display: block; max-width: 100%; height: auto; }
+.ol-stack img.ol-img { position: absolute; top: 0; left: 0; width: 100%; height: 100%;
+                       max-width: none; }
 .ol-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 1.4rem;
                margin-top: 0.4rem; }
 .ol-control { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
@@ -75,10 +79,12 @@ CSS = """
 @media (max-width: 720px) {
   /* A multi-panel figure shrunk to a phone's width is too small to read: keep its
      size and let it scroll sideways inside its own box. */
-  .cell_output img.ol-wide, .ol-frame.ol-wide img { max-width: none; width: auto; }
+  .cell_output img.ol-wide, .ol-wide .ol-stack, .ol-wide img.ol-base { max-width: none; }
+  .cell_output img.ol-wide, .ol-wide img.ol-base { width: auto; }
 }
 /* Dark theme: matplotlib draws dark ink on white, so figures sit on a light card. */
-html[data-theme="dark"] .cell_output img, html[data-theme="dark"] .ol-frame img {
+html[data-theme="dark"] .cell_output img:not(.ol-img):not(.ol-base),
+html[data-theme="dark"] .ol-stack {
   background: #ffffff; border-radius: 0.3rem; filter: brightness(0.93);
 }
 """

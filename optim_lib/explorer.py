@@ -267,9 +267,13 @@ class Explorer:
             else:
                 begin[name] = next(v for v in grids[name] if _close(v, begin[name]))
 
-        def render(params):
+        def render(params):      # as render() draws it, without the PNG round trip
             self.update(**params)
-            return self.render()
+            if self._dynamic is None:
+                self._canvas.draw()
+            else:
+                self._draw_dynamic()
+            return np.asarray(self._canvas.buffer_rgba())[..., :3].copy()
 
         controls = [dict(name=n, values=grids[n], kind=self.controls[n].kind,
                          label=self.controls[n].description or n) for n in order]

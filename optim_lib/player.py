@@ -113,9 +113,12 @@ def compress_png(png: bytes, colors: int = PALETTE_COLORS) -> bytes:
     return out.getvalue()
 
 
-def _decode(png: bytes) -> np.ndarray:
+def _decode(png) -> np.ndarray:
+    """RGB pixels from PNG bytes (or from an RGB/RGBA array, as a canvas gives it)."""
     from PIL import Image
 
+    if isinstance(png, np.ndarray):
+        return np.ascontiguousarray(png[..., :3])
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
@@ -156,7 +159,7 @@ def overlay_png(frame: np.ndarray, base: np.ndarray, colors: int = OVERLAY_COLOR
     image = Image.fromarray(index.astype(np.uint8), "P")
     image.putpalette(colours + [255, 0, 255])
     out = io.BytesIO()
-    image.save(out, format="png", optimize=True, transparency=key)
+    image.save(out, format="png", compress_level=9, transparency=key)
     return out.getvalue()
 
 
@@ -221,8 +224,8 @@ def control_player(render: Callable[[dict], bytes], alt: Callable[[], str],
     """The HTML of a kernel-free player over every combination of the controls' values.
 
     Args:
-        render: ``render(params) -> PNG bytes``: draws the figure for one setting of
-            every control (the explorer's own ``update`` then a render).
+        render: ``render(params) -> PNG bytes`` (or an RGB(A) pixel array): draws the
+            figure for one setting of every control (the explorer's own ``update``).
         alt: called right after each ``render``; the alt text of that frame
             (e.g. ``lambda: describe(fig)``).
         controls: one dict per control, in order: ``name``, ``values`` (the grid),

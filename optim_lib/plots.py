@@ -149,13 +149,14 @@ def frame_player(fig, update, frames, interval: int = 600, label: str = "step"):
     frames = list(frames)
     if not frames:
         raise ValueError("frames must hold at least one frame, got none")
-    def render(params):
-        import io
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    canvas = FigureCanvasAgg(fig)     # one canvas for every frame, drawn without a PNG trip
+
+    def render(params):
         update(params[label])
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=fig.dpi)
-        return buf.getvalue()
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
     html = player.control_player(render, lambda: player.describe(fig),
                                  [dict(name=label, values=frames, kind="int", label=label)],
