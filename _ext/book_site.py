@@ -10,8 +10,8 @@
   (its titles, axis labels and legend) into the PNG's ``Description`` chunk; here it
   becomes the ``alt`` of the image (instead of the hashed file name).
 * ``book_site.css``: the kernel-free players' layout; figures wider than a phone keep
-  their size and scroll in their own box (the page never scrolls sideways); a light card
-  behind figures in the dark theme (matplotlib draws dark ink on white).
+  their size and scroll in their own box (the page never scrolls sideways); in the dark
+  theme a player sits on the same light card as the theme gives every image.
 
 Sphinx loads MathJax 3 from a CDN by default. The pip package ``django-static-mathjax``
 (pinned in requirements.txt) ships MathJax 3's browser build; this extension copies it
@@ -51,9 +51,32 @@ def _copy(app, exception):
         target = Path(app.outdir) / "_static" / "mathjax"
         shutil.copytree(_mathjax_es5(), target, dirs_exist_ok=True)
         (Path(app.outdir) / "_static" / CSS_FILE).write_text(CSS)
+        (Path(app.outdir) / "_static" / JS_FILE).write_text(JS)
 
 
 CSS_FILE = "book_site.css"
+JS_FILE = "book_site.js"
+# An output box that scrolls sideways (a wide figure on a phone, a wide table) must be
+# reachable by keyboard: it gets a tab stop and a name while it scrolls (WCAG 2.1.1).
+JS = """
+(function () {
+  function tabStops() {
+    document.querySelectorAll(".cell_output, .ol-frame").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "output wider than the page: scroll sideways");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  window.addEventListener("load", tabStops);
+  window.addEventListener("resize", tabStops);
+})();
+"""
 WIDE = 500   # pixels: a figure wider than this keeps its size on a phone, in its own scroll box
 CSS = """
 /* The kernel-free players (optim_lib.player) */
@@ -82,10 +105,14 @@ CSS = """
   .cell_output img.ol-wide, .ol-wide .ol-stack, .ol-wide img.ol-base { max-width: none; }
   .cell_output img.ol-wide, .ol-wide img.ol-base { width: auto; }
 }
-/* Dark theme: matplotlib draws dark ink on white, so figures sit on a light card. */
-html[data-theme="dark"] .cell_output img:not(.ol-img):not(.ol-base),
-html[data-theme="dark"] .ol-stack {
-  background: #ffffff; border-radius: 0.3rem; filter: brightness(0.93);
+/* Dark theme: matplotlib draws dark ink on white. The theme already puts every image on a
+   light card, dimmed (brightness .8, contrast 1.2); a player gets the same card as a whole,
+   and its two stacked pictures none of their own (the overlay must stay transparent). */
+html[data-theme="dark"] .bd-content .ol-stack {
+  background: #ffffff; border-radius: 0.25rem; filter: brightness(0.8) contrast(1.2);
+}
+html[data-theme="dark"] .bd-content .ol-stack > img:is(.ol-img, .ol-base) {
+  background: transparent !important; filter: none !important; border-radius: 0;
 }
 """
 
@@ -143,5 +170,6 @@ def setup(app):
     app.connect("html-page-context", _dedupe_scripts)
     app.connect("doctree-resolved", _describe_images)
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, loading_method="defer")
     app.connect("build-finished", _copy)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

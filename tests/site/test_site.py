@@ -8,7 +8,8 @@ For every page of _toc.yml:
 - phone (390 px wide): the page does not scroll sideways; every figure and player is
   either inside the viewport or inside a box of its own that scrolls; a multi-panel
   figure keeps a readable size (it is not shrunk below 90% of its pixels);
-- dark theme: every figure sits on a light background.
+- dark theme: every figure sits on a light background (and a player's overlay stays
+  transparent over its base picture).
 For every chapter also: a figure; one kernel-free player per ``.twin(`` / animation call
 of the notebook, each with every control labelled and showing its value, and every control
 changes the picture and its value; an exercise whose collapsed solution opens on click;
@@ -250,14 +251,18 @@ DARK_FIGURES = """() => {
     if (v.length === 4 && v[3] < 0.5) return null;          // transparent: look further up
     return (0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]) / 255;
   }
-  const dark = [];
+  const dark = [], covered = [];
+  for (const img of document.querySelectorAll('article img.ol-img')) {
+    const bg = getComputedStyle(img).backgroundColor;      // the overlay must stay see-through
+    if (!/rgba\\(.*,\\s*0\\)$/.test(bg) && bg !== 'transparent') covered.push(bg);
+  }
   for (const img of document.querySelectorAll('article .cell_output img, article img.ol-img')) {
     let el = img, l = null;
     while (el && l === null) { l = luminance(getComputedStyle(el).backgroundColor);
                                el = el.parentElement; }
-    if (l === null || l < 0.8) dark.push((img.getAttribute('alt') || img.src).slice(0, 50));
+    if (l === null || l < 0.7) dark.push((img.getAttribute('alt') || img.src).slice(0, 50));
   }
-  return {theme: document.documentElement.dataset.theme, dark};
+  return {theme: document.documentElement.dataset.theme, dark, covered};
 }"""
 
 
@@ -265,9 +270,13 @@ def dark_figures_on_light(page):
     result = page.evaluate(DARK_FIGURES)
     if result["theme"] != "dark":
         return [f"the dark colour scheme did not switch the theme (data-theme={result['theme']})"]
+    problems = []
     if result["dark"]:
-        return [f"dark theme: figures without a light background: {result['dark'][:5]}"]
-    return []
+        problems.append(f"dark theme: figures without a light background: {result['dark'][:5]}")
+    if result["covered"]:
+        problems.append(f"dark theme: a player's overlay has a background that hides its "
+                        f"picture: {result['covered'][:3]}")
+    return problems
 
 
 def screenshot(page, path, suffix=""):
