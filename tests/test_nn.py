@@ -8,7 +8,8 @@ import pytest
 from optim_lib import SGD, Adam, AdamW, Momentum
 from optim_lib.data import load_digits_split
 from optim_lib.gradcheck import grad_check, numeric_gradient
-from optim_lib.network_train import budget_race, digits_features, train_networks
+from optim_lib.network_train import (budget_race, choose_on_validation, digits_features,
+                                     train_networks)
 from optim_lib.nn import MLP, softmax_cross_entropy
 
 
@@ -286,6 +287,22 @@ def test_budget_race_bad_input(data, kw, error, words):
     args.update(kw)
     with pytest.raises(error, match=words):
         budget_race(MLP((64, 4, 10)), args.pop("makers"), args.pop("lrs"), data, **args)
+
+
+def test_choose_on_validation_equals_budget_race_and_checks_its_runs(data):
+    net = MLP((64, 8, 10))
+    lrs = [1e-2, 1e-1]
+    rows, runs = budget_race(net, {"SGD": SGD}, lrs, data, seeds=(0, 1), budgets=(1, 2))
+    again = choose_on_validation(runs, {"SGD": SGD}, lrs, data)
+    for b in (1, 2):
+        assert [(r["best_lr"], r["val"], r["test"]) for r in rows[b]] == \
+            [(r["best_lr"], r["val"], r["test"]) for r in again[b]]
+    with pytest.raises(ValueError, match="missing"):
+        choose_on_validation(runs, {"SGD": SGD, "Adam": Adam}, lrs, data)
+    with pytest.raises(ValueError, match="lrs"):
+        choose_on_validation(runs, {"SGD": SGD}, [1e-2, 1e-1, 1.0], data)
+    with pytest.raises(TypeError, match="NetRuns"):
+        choose_on_validation({"SGD": "x"}, {"SGD": SGD}, lrs, data)
 
 
 def test_train_networks_rejects_a_shared_optimizer(data):
