@@ -11,12 +11,13 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: help install book test test-lib test-notebooks test-notebooks-default test-notebooks-blas test-build test-browser lab bench clean
+.PHONY: help install book test test-lib test-notebooks test-notebooks-default test-notebooks-blas test-build test-browser lab student test-student bench clean
 
 help:
 	@echo "make book   - install if needed, execute every chapter and build the site in _build/html"
 	@echo "make test   - install if needed, run the tests, nbval over every chapter, and the -W build"
 	@echo "make lab    - start JupyterLab on the chapters (live widgets)"
+	@echo "make student - write the student edition (no solutions) to _build/student"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make clean  - remove the build and caches (keeps .venv)"
 
@@ -70,8 +71,21 @@ $(CHROMIUM):
 	@echo "Installing Debian's Chromium for the browser tests (needs root and apt-get)"
 	apt-get update -qq && apt-get install -y -qq chromium
 
+# The course's Lab settings (lab/settings/overrides.json): no news popup, every cell rendered;
+# jupyterlab-myst renders the MyST (exercises, glued numbers through {eval}). Works offline.
+LAB_FLAGS := --LabApp.app_settings_dir=$(CURDIR)/lab/settings --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=chapters --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=chapters --ServerApp.ip=127.0.0.1 $(LAB_FLAGS) $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student edition: one notebook per chapter, solutions removed (tools/student.py).
+student: $(STAMP)
+	$(BIN)/python tools/student.py _build/student
+
+# Every notebook of the student edition runs top to bottom (its checkers say "not done yet").
+test-student: student
+	$(BIN)/python -m pytest --nbval-lax _build/student -q -p no:cacheprovider -n 2 --dist loadfile --nbval-cell-timeout=120
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

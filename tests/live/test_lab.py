@@ -1,15 +1,26 @@
-"""A learner's live session: JupyterLab, a chapter, Run All, and a slider that redraws.
+"""A learner's live session: JupyterLab, every chapter, Run All, read it, move a slider.
 
-Starts JupyterLab the way `make lab` does (token off, bound to 127.0.0.1, a free port),
-opens chapter 1 in Chromium, runs every cell, moves one slider of the explorer with the
-keyboard, and checks that the explorer's plot changed (its image bytes differ). This
-proves the widgets front-end and the kernel agree on versions, not only that a headless
-kernel can build the widget objects.
+Starts JupyterLab once, the way `make lab` does (the course's settings in lab/settings: no
+news popup, every cell rendered, the kernel starts without a dialog; jupyterlab-myst renders
+MyST), on copies of the chapters (Lab autosaves what it runs; chapters/ stays stripped).
+Then, for every chapter of _toc.yml, in Chromium: open it, Run All, wait until every cell ran,
+and check what a learner sees:
+
+- no raw MyST in the rendered markdown (no `{role}`, no directive fence, no `:label:` line),
+  no expression that failed or was left unevaluated, and exercises numbered per chapter;
+- every solution collapsed: `{solution}` dropdowns closed, the code cells of gated solutions
+  collapsed to a bar;
+- no plumbing cell open: every `remove-cell` cell (setup, glue, hidden checks) collapsed;
+- an explorer slider that redraws its plot (the image bytes change).
+
+A screenshot of each chapter goes to _build/screenshots/live-<chapter>.png.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,8 +32,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from markup import SOLUTION_END, SOLUTION_START, chapter_label  # noqa: E402
 
-CHAPTER = "01_random_search.ipynb"
+SHOTS = ROOT / "_build" / "screenshots"
+
+
+def toc_chapters():
+    from test_book import toc_files
+
+    return [f"{entry.split('/')[-1]}.ipynb" for entry in toc_files()
+            if entry.startswith("chapters/")]
+
+
+CHAPTERS = toc_chapters()
 
 
 def free_port():
@@ -35,17 +58,19 @@ def free_port():
 def lab(tmp_path_factory):
     port = free_port()
     home = tmp_path_factory.mktemp("lab-home")
-    # Lab autosaves what it runs: serve a copy, so chapters/ keeps its stripped notebook.
     notebooks = home / "chapters"
     notebooks.mkdir()
-    shutil.copy(ROOT / "chapters" / CHAPTER, notebooks / CHAPTER)
+    for chapter in CHAPTERS:
+        shutil.copy(ROOT / "chapters" / chapter, notebooks / chapter)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     jupyter = Path(sys.executable).parent / "jupyter"
     proc = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", f"--notebook-dir={notebooks}",
+         f"--LabApp.app_settings_dir={ROOT / 'lab' / 'settings'}",
          "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
          "--IdentityProvider.token=", "--ServerApp.password=",
          "--ServerApp.allow_root=True", "--LabApp.news_url=None",
@@ -73,56 +98,187 @@ def lab(tmp_path_factory):
         proc.kill()
 
 
+def expected_collapsed(chapter):
+    """Indices of the cells Lab must show collapsed: plumbing and gated solutions' code."""
+    nb = json.loads((ROOT / "chapters" / chapter).read_text())
+    hidden, in_solution = {}, False
+    for i, cell in enumerate(nb["cells"]):
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            in_solution = bool(SOLUTION_START.search(src)) or (
+                in_solution and not SOLUTION_END.search(src))
+        elif "remove-cell" in cell["metadata"].get("tags", []):
+            hidden[i] = "plumbing (remove-cell)"
+        elif in_solution:
+            hidden[i] = "solution code"
+    return hidden, len(nb["cells"])
+
+
+# What a learner must never read in rendered prose: MyST that was not rendered.
+RAW = [re.compile(p) for p in (r"\{[\w:.+-]+\}`", r"(?m)^\s*(`{3,}|:{3,})\{", r"(?m)^:\w+:",
+                               r"glue:text", r"glued\[")]
+
+# The notebook as the page shows it, read in one go in the browser.
+READ_PAGE = """() => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')];
+  return cells.map((c, i) => {
+    const md = c.classList.contains('jp-MarkdownCell');
+    const rendered = md ? c.querySelector('.myst') : null;
+    const output = c.querySelector('.jp-Cell-outputArea');
+    return {
+      index: i, markdown: md,
+      text: rendered ? rendered.innerText : '',
+      rendered: md ? c.classList.contains('jp-mod-rendered') && !!rendered : null,
+      inputShown: !c.querySelector('.jp-InputPlaceholder'),
+      outputText: output && !c.querySelector('.jp-OutputPlaceholder') ? output.innerText.trim() : '',
+      exprErrors: [...c.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"], .myst-RenderedExpressionError')]
+          .map(e => e.innerText).filter(t => t.trim().length),
+      unevaluated: [...c.querySelectorAll('.myst code')].map(e => e.innerText)
+          .filter(t => /^glued\\[/.test(t)),
+      openDetails: [...c.querySelectorAll('details[open]')].map(d => d.innerText.slice(0, 80)),
+      exerciseTitles: [...c.querySelectorAll('.myst-exercise-title, .myst-solution-title, summary')]
+          .map(e => e.innerText.split('\\n')[0]),
+      prompt: (c.querySelector('.jp-InputPrompt') || {}).textContent || '',
+    };
+  });
+}"""
+
+
+def run_all(page, url, chapter):
+    page.goto(f"{url}/lab/tree/{chapter}", wait_until="domcontentloaded")
+    accept = page.locator(".jp-Dialog button.jp-mod-accept")
+    page.add_locator_handler(page.locator(".jp-Dialog"), lambda dialog: accept.click())
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+        timeout=60_000)
+    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+              ".some(p => /\\[(\\*|\\d+)\\]/.test(p.innerText))"
+    for attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        item = page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))
+        item.first.wait_for(timeout=10_000)
+        item.first.click()
+        try:
+            page.wait_for_function(started, timeout=15_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"{chapter}: Run > Run All Cells did not start the cells")
+    # every visible code cell has run (a number in its prompt; collapsed cells show none)
+    # and the kernel has stayed idle for 3 s: Run All queued every cell at once, and the
+    # kernel also answers the {eval} expressions of the markdown cells
+    page.wait_for_function(
+        """() => {
+          const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+              .map(p => p.textContent.trim()).filter(t => t.length);
+          return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
+        }""", timeout=240_000, polling=500)
+    idle_since = None
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        states = page.evaluate(
+            "async () => (await (await fetch('/api/kernels')).json()).map(k => k.execution_state)")
+        if states and all(s == "idle" for s in states):
+            idle_since = idle_since or time.time()
+            if time.time() - idle_since >= 3:
+                break
+        else:
+            idle_since = None
+        page.wait_for_timeout(300)
+    else:
+        raise AssertionError(f"{chapter}: the kernel was still busy 240 s after the cells ran")
+
+
 def explorer_image(page):
-    """The src (PNG bytes, base64) of the image inside the explorer's output widget."""
-    imgs = page.locator(".jp-OutputArea-output .widget-vbox img, .widget-output img")
-    return imgs.first.get_attribute("src") if imgs.count() else None
+    img = page.locator(".widget-output img, .widget-vbox img").first
+    return img.get_attribute("src") if img.count() else None
 
 
-SHOT = ROOT / "_build" / "screenshots" / "live-lab.png"
+def slider_redraws(page):
+    slider = page.locator(".widget-slider .noUi-handle").first
+    if not slider.count():
+        return "no explorer slider after Run All"
+    before = explorer_image(page)
+    if not (before and before.startswith("data:image/png")):
+        return "the explorer shows no plot"
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowLeft")
+    try:
+        page.wait_for_function(
+            "(b) => { const i = document.querySelector('.widget-output img, .widget-vbox img');"
+            " return i && i.getAttribute('src') !== b; }", arg=before, timeout=30_000)
+    except Exception:
+        for _ in range(20):
+            page.keyboard.press("ArrowRight")
+        try:
+            page.wait_for_function(
+                "(b) => { const i = document.querySelector('.widget-output img, .widget-vbox img');"
+                " return i && i.getAttribute('src') !== b; }", arg=before, timeout=30_000)
+        except Exception:
+            return "moving the slider did not change the plot"
+    return None
+
+
+def read_problems(cells, chapter):
+    hidden, n_cells = expected_collapsed(chapter)
+    label = chapter_label(Path(chapter))
+    found = []
+    if len(cells) != n_cells:
+        return [f"Lab shows {len(cells)} cells, the notebook has {n_cells}"]
+    for cell in cells:
+        where = f"cell {cell['index']}"
+        if cell["markdown"]:
+            if not cell["rendered"]:
+                found.append(f"{where}: markdown not rendered")
+            for pattern in RAW:
+                m = pattern.search(cell["text"])
+                if m:
+                    found.append(f"{where}: raw markup {m.group(0)!r} in "
+                                 f"{cell['text'][max(0, m.start() - 40):m.end() + 40]!r}")
+            for err in cell["exprErrors"]:
+                found.append(f"{where}: an {{eval}} expression failed: {err[:160]!r}")
+            for title in cell["exerciseTitles"]:
+                m = re.match(r"(Exercise|Solution to Exercise)\s+(\S+)", title)
+                if m and not m.group(2).startswith(f"{label}."):
+                    found.append(f"{where}: {title!r} is not numbered in chapter {label}")
+            for text in cell["openDetails"]:
+                found.append(f"{where}: a solution stands open: {text!r}")
+            for expr in cell["unevaluated"]:
+                found.append(f"{where}: {{eval}}`{expr}` was not evaluated")
+        elif cell["index"] in hidden:
+            if cell["inputShown"]:
+                found.append(f"{where}: {hidden[cell['index']]} stands open")
+            elif hidden[cell["index"]].startswith("plumbing") and cell["outputText"]:
+                found.append(f"{where}: plumbing cell shows output {cell['outputText'][:80]!r}")
+    return found
 
 
 @pytest.fixture()
 def page(browser):
-    """A browser page; its screenshot is saved to _build/screenshots/live-lab.png at the end."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     yield page
-    SHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOT))
     page.close()
 
 
-def test_slider_redraws_the_plot(lab, page):
-    page.goto(f"{lab}/lab/tree/{CHAPTER}", wait_until="domcontentloaded")
-    # A fresh Lab may ask which kernel to start: accept its choice (the venv's python3),
-    # whenever the dialog shows up in front of an action.
-    accept = page.locator(".jp-Dialog button.jp-mod-accept")
-    page.add_locator_handler(page.locator(".jp-Dialog"), lambda dialog: accept.click())
-    page.locator(".jp-Notebook").wait_for(timeout=60_000)
-    try:
-        accept.wait_for(timeout=15_000)
-        accept.click()
-    except Exception:  # no dialog: the kernel started by itself
-        pass
-    # wait for the kernel, then Run > Run All Cells
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-
-    slider = page.locator(".widget-slider .noUi-handle").first
-    slider.wait_for(timeout=300_000)
-    page.wait_for_function(
-        "() => document.querySelector('.widget-output img, .widget-vbox img') !== null",
-        timeout=60_000)
-    before = explorer_image(page)
-    assert before and before.startswith("data:image/png"), "the explorer shows no plot"
-
-    slider.scroll_into_view_if_needed()
-    slider.focus()
-    for _ in range(50):
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "(b) => { const i = document.querySelector('.widget-output img, .widget-vbox img');"
-        " return i && i.getAttribute('src') !== b; }", arg=before, timeout=30_000)
-    after = explorer_image(page)
-    assert after != before, "moving the slider did not change the plot"
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_reads_like_the_site(lab, page, chapter):
+    run_all(page, lab, chapter)
+    cells = page.evaluate(READ_PAGE)
+    found = read_problems(cells, chapter)
+    moved = slider_redraws(page)
+    if moved:
+        found.append(moved)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".jp-Notebook .jp-Cell").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"live-{Path(chapter).stem}.png"))
+    # shut the kernel down: one chapter's kernel at a time on a 2-core machine
+    page.evaluate("""async () => {
+        const r = await fetch('/api/sessions'); const s = await r.json();
+        const xsrf = (document.cookie.match(/_xsrf=([^;]*)/) || [])[1] || '';
+        await Promise.all(s.map(x => fetch('/api/sessions/' + x.id,
+            {method: 'DELETE', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}})));
+    }""")
+    assert not found, f"{chapter} in JupyterLab after Run All:\n  " + "\n  ".join(found)

@@ -1,0 +1,64 @@
+"""Numbers the prose quotes: one call glues them for the website and keeps them for JupyterLab.
+
+A chapter computes a number in a code cell and quotes it in the text. The text writes
+
+    the best loss is {eval}`glued["best_loss:.3f"]`
+
+and both readers of the notebook fill it in:
+
+- JupyterLab (with jupyterlab-myst) evaluates the expression ``glued["best_loss:.3f"]`` in the
+  live kernel when the markdown cell is run, and shows the result;
+- the website (jupyter-book, notebooks executed into a cache, no kernel at build time) reads the
+  value that :func:`glue` stored in the cell's output with ``myst_nb.glue``: the Sphinx extension
+  ``_ext/live_markup.py`` maps ``{eval}`glued["key:spec"]``` to ``{glue:text}`key:spec```.
+
+``glued["key:spec"]`` is ``format(value, spec)``: the format spec of ``{glue:text}``
+(``.1f``, ``.0e``, ``+.2f``, ...). ``glued["key"]`` is the value itself (a number, or a rich
+object such as a table or a Markdown word, which Lab renders).
+"""
+
+from __future__ import annotations
+
+__all__ = ["glue", "glued", "Glued"]
+
+
+class Glued(dict):
+    """The values glued so far in this kernel, by name; ``glued["name:spec"]`` formats one."""
+
+    def __getitem__(self, key):
+        if not isinstance(key, str):
+            raise TypeError(f"glued[...] takes a string 'name' or 'name:spec', got {key!r}")
+        name, sep, spec = key.partition(":")
+        if name not in self:
+            raise KeyError(f"nothing was glued under {name!r} yet (run the cells above first); "
+                           f"glued so far: {sorted(self)}")
+        value = dict.__getitem__(self, name)
+        if not sep:
+            return value
+        try:
+            return format(value, spec)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cannot format glued {name!r} = {value!r} with spec {spec!r}: "
+                             f"{exc}") from None
+
+
+glued = Glued()
+
+
+def glue(name: str, variable, display: bool = True):
+    """``myst_nb.glue(name, variable, display)``, and keep ``variable`` in :data:`glued`.
+
+    Without myst-nb installed (a learner's own Jupyter), only :data:`glued` is filled in.
+    """
+    if not isinstance(name, str) or not name or ":" in name:
+        raise ValueError(f"name must be a non-empty string without ':', got {name!r}")
+    glued[name] = variable
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # not building the website: Lab reads `glued`
+        if display:
+            from IPython.display import display as show
+
+            show(variable)
+        return None
+    return myst_glue(name, variable, display=display)
