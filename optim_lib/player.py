@@ -359,7 +359,11 @@ def _register(shell) -> None:
     from matplotlib.figure import Figure
 
     formatter = shell.display_formatter.formatters["image/png"]
-    if formatter.lookup_by_type(Figure) is not _png_with_alt:
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:          # no printer yet (e.g. MPLBACKEND=Agg: no inline backend)
+        current = None
+    if current is not _png_with_alt:
         formatter.for_type(Figure, _png_with_alt)
 
 
