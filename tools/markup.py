@@ -166,8 +166,6 @@ EVAL_ANY = re.compile(r"\{eval\}`([^`]*)`")
 FORWARD_REFERENCES_TO_FIX = {
     "02_numeric_gradient": {"n_params", "h_opt_fwd", "h_opt_ctr"},
     "03_analytic_gradient": {"n_checks", "roundoff_abs", "ro_big", "ro_tiny", "n_nudges"},
-    "11_which_optimizer": {"n_lrs", "steps", "gap", "batch", "epochs", "n_seeds", "tol_pp",
-                           "lr_span", "lr_lo", "lr_hi", "min_drop_pp"},
     "12_neural_network": {"n_checks", "n_check_rows", "n_lrs", "n_seeds", "n_budgets",
                           "budgets_text", "batch", "updates_text", "tol_pp"},
     "13_adamw": {"n_seeds", "epochs", "tol_pp", "n_lams"},
