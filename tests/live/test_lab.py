@@ -47,6 +47,8 @@ def toc_chapters():
 
 
 CHAPTERS = toc_chapters()
+if os.environ.get("LIVE_CHAPTERS"):  # e.g. LIVE_CHAPTERS=01,05 while working on two chapters
+    CHAPTERS = [c for c in CHAPTERS if c.split("_")[0] in os.environ["LIVE_CHAPTERS"].split(",")]
 
 
 def free_port():
@@ -147,13 +149,13 @@ READ_PAGE = """() => {
 
 def start_run_all(page, url, chapter):
     """Open a chapter and Run > Run All Cells (returns once the first cells started)."""
-    page.goto(f"{url}/lab/tree/{chapter}", wait_until="domcontentloaded")
+    page.goto(f"{url}/lab/tree/{chapter}?reset", wait_until="domcontentloaded")
     accept = page.locator(".jp-Dialog button.jp-mod-accept")
     page.add_locator_handler(page.locator(".jp-Dialog"), lambda dialog: accept.click())
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         timeout=60_000)
-    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+    started = "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]" \
               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
     for attempt in range(3):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -172,7 +174,7 @@ def start_run_all(page, url, chapter):
 # this notebook's kernel is idle: Run All queued every cell at once, and the kernel also
 # answers the {eval} expressions of the markdown cells in between.
 RAN_AND_IDLE = """async (chapter) => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
       .map(p => p.textContent.trim()).filter(t => t.length);
   if (!prompts.length || !prompts.every(t => /^\\[\\d+\\]:$/.test(t))) return false;
   const sessions = await (await fetch('/api/sessions')).json();
@@ -181,35 +183,45 @@ RAN_AND_IDLE = """async (chapter) => {
 }"""
 
 def explorer_image(page):
-    img = page.locator(".widget-output img, .widget-vbox img").first
+    img = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) :is(.widget-output, .widget-vbox) img").first
     return img.get_attribute("src") if img.count() else None
 
 
+REDRAWN = ("(b) => { const i = document.querySelector("
+           "'.jp-NotebookPanel:not(.lm-mod-hidden) :is(.widget-output, .widget-vbox) img');"
+           " return i && i.getAttribute('src') !== b; }")
+
+
 def slider_redraws(page):
-    slider = page.locator(".widget-slider .noUi-handle").first
-    if not slider.count():
-        return "no explorer slider after Run All"
+    """Move the explorer's first slider (the appendix has a dropdown: pick another entry)
+    and wait for its plot to change; a problem, or None."""
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    slider = page.locator(f"{panel} .widget-slider .noUi-handle").first
+    dropdown = page.locator(f"{panel} .widget-dropdown select").first
+    if not slider.count() and not dropdown.count():
+        return "no explorer control (slider or dropdown) after Run All"
     before = explorer_image(page)
     if not (before and before.startswith("data:image/png")):
         return "the explorer shows no plot"
-    slider.scroll_into_view_if_needed()
-    slider.focus()
-    for _ in range(20):
-        page.keyboard.press("ArrowLeft")
-    try:
-        page.wait_for_function(
-            "(b) => { const i = document.querySelector('.widget-output img, .widget-vbox img');"
-            " return i && i.getAttribute('src') !== b; }", arg=before, timeout=30_000)
-    except Exception:
-        for _ in range(20):
-            page.keyboard.press("ArrowRight")
+    if not slider.count():
+        options = dropdown.locator("option").all_inner_texts()
+        current = dropdown.evaluate("s => s.options[s.selectedIndex].text")
+        dropdown.select_option(label=next(o for o in options if o != current))
+        moves = []
+    else:
+        slider.scroll_into_view_if_needed()
+        slider.focus()
+        moves = ["ArrowLeft", "ArrowRight"]
+    for key in moves or [None]:
+        if key:
+            for _ in range(20):
+                page.keyboard.press(key)
         try:
-            page.wait_for_function(
-                "(b) => { const i = document.querySelector('.widget-output img, .widget-vbox img');"
-                " return i && i.getAttribute('src') !== b; }", arg=before, timeout=30_000)
+            page.wait_for_function(REDRAWN, arg=before, timeout=30_000)
+            return None
         except Exception:
-            return "moving the slider did not change the plot"
-    return None
+            continue
+    return "moving the explorer's control did not change the plot"
 
 
 def read_problems(cells, chapter):
@@ -284,6 +296,8 @@ def lab_results(lab, browser):
             for i in range(LANES):
                 if i not in active and queue:
                     chapter = queue.pop(0)
+                    pages[i].close()
+                    pages[i] = browser.new_page(viewport={"width": 1400, "height": 1000})
                     try:
                         start_run_all(pages[i], lab, chapter)
                         active[i] = (chapter, time.time(), None)
