@@ -96,6 +96,9 @@ CSS = """
 .ol-play { padding: 0.1rem 0.7rem; border: 1px solid var(--pst-color-border, #888);
            border-radius: 0.3rem; background: var(--pst-color-surface, #f3f4f5);
            color: var(--pst-color-text-base, #222); }
+/* Table captions (optim_lib.plots.table): Bootstrap colours them for a light page only,
+   which is unreadable in the dark theme; the theme's muted text colour fits both. */
+caption { color: var(--pst-color-text-muted); }
 /* Outputs never widen the page: wide tables and figures scroll in their own box. */
 .cell_output { max-width: 100%; overflow-x: auto; }
 .cell_output img { max-width: 100%; height: auto; }
