@@ -5,21 +5,30 @@ Notebooks teach and show; this package computes. One concept per module:
 ================== ============================================================
 ``data``           digits, seeded split, centering, bias trick, minibatches
 ``losses``         multiclass SVM loss (naive and vectorized), accuracy
-``gradcheck``      numeric gradients, relative error, gradient check
-``landscapes``     2-D test functions with exact gradients
+``gradcheck``      numeric gradients, relative and norm-wise error, gradient check
+``landscapes``     2-D test functions with exact gradients; turned and shifted copies
 ``search``         random search
 ``checks``         argument checks, written once (and the hyperparameter fields)
 ``optimizers``     SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW: each its equation
 ``fused``          their fast twins: in place, in chunks, on two threads (tested equal)
+``schedules``      learning-rate schedules: step and cosine decay, linear warmup
 ``cost``           what a step costs in memory traffic, timing helpers
 ``train``          runners on landscapes and on the linear classifier
+``noise``          how well a minibatch gradient estimates the full gradient
+``nonstationary``  an objective that changes mid-run
+``quadratic``      momentum and Nesterov on a quadratic, one eigendirection at a time
+``linear_race``    the classifier's certified optimum f*, many classifiers x seeds at once
+``nn``             a small ReLU network with softmax cross-entropy, forward and backward
+``network_train``  many networks (optimizers x seeds) trained at once, chosen on validation
 ``metrics``        what the chapters measure on a run (overshoot, crossings, turns, ...)
 ``recorder``       an optimizer's effective learning rate and state over a run
 ``tuning``         learning-rate sweeps and the fair race
-``plots``          contours, trajectories, loss curves, the frame player
+``plots``          contours, trajectories, loss curves
+``player``         the kernel-free player (every control, precomputed) and figures' alt text
 ``explorer``       the explorer framework: sliders and their kernel-free twins
-``explorers_*``    the chapters' explorers (``widgets`` imports them all)
-``exercises``      checkers for the chapters' exercises
+``explorers_*``    the chapters' explorers (``widgets`` imports the first ones)
+``prose``          numbers the prose quotes, for the website and for JupyterLab alike
+``exercises*``     checkers for the chapters' exercises
 ================== ============================================================
 """
 
