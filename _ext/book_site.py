@@ -61,7 +61,7 @@ JS_FILE = "book_site.js"
 JS = """
 (function () {
   function tabStops() {
-    document.querySelectorAll(".cell_output, .ol-frame").forEach(function (box) {
+    document.querySelectorAll(".cell_output, .output.text_html, .ol-frame").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
@@ -99,8 +99,9 @@ CSS = """
 /* Table captions (optim_lib.plots.table): Bootstrap colours them for a light page only,
    which is unreadable in the dark theme; the theme's muted text colour fits both. */
 caption { color: var(--pst-color-text-muted); }
-/* Outputs never widen the page: wide tables and figures scroll in their own box. */
-.cell_output { max-width: 100%; overflow-x: auto; }
+/* Outputs never widen the page: wide tables and figures scroll in their own box (also a
+   table glued into the prose, which sits in an .output.text_html of its own). */
+.cell_output, .bd-article .output.text_html { max-width: 100%; overflow-x: auto; }
 .cell_output img { max-width: 100%; height: auto; }
 @media (max-width: 720px) {
   /* A multi-panel figure shrunk to a phone's width is too small to read: keep its
