@@ -33,10 +33,13 @@ Notebooks teach and show; this package computes. One concept per module:
 """
 
 from . import fused
+from .nn import MLP
 from .optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSProp
+from .schedules import Constant, CosineDecay, LinearWarmup, Scheduled, StepDecay
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW",
-           "OPTIMIZERS", "fused", "show_source"]
+           "OPTIMIZERS", "fused", "show_source", "MLP", "Scheduled", "Constant", "StepDecay",
+           "CosineDecay", "LinearWarmup"]
 
 OPTIMIZERS = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)   # the road trip, chapters 4-11
 __version__ = "0.1.0"

@@ -13,8 +13,9 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["real", "positive", "rate", "nonnegative", "flag", "count", "optional_number",
-           "optimizer", "step_arrays", "Hyperparameter", "Positive", "Rate", "NonNegative", "Flag"]
+__all__ = ["real", "positive", "rate", "nonnegative", "in_range", "flag", "count",
+           "optional_number", "increasing", "seeds", "checkpoints", "float_dtype",
+           "optimizer", "optimizers", "step_arrays", "Hyperparameter", "Positive", "Rate", "NonNegative", "Flag"]
 
 
 def real(name: str, value) -> float:
@@ -51,6 +52,16 @@ def nonnegative(name: str, value) -> float:
     return value
 
 
+def in_range(name: str, value, lo: float, hi: float, lo_open: bool = False,
+             hi_open: bool = False) -> float:
+    """A finite number in the interval from ``lo`` to ``hi`` (each end closed unless told)."""
+    value = real(name, value)
+    if not ((lo < value if lo_open else lo <= value) and (value < hi if hi_open else value <= hi)):
+        raise ValueError(f"{name} must be in {'(' if lo_open else '['}{lo:g}, {hi:g}"
+                         f"{')' if hi_open else ']'}, got {value!r}")
+    return value
+
+
 def flag(name: str, value) -> bool:
     """True or False, nothing else (1 and "yes" are refused)."""
     if not isinstance(value, bool):
@@ -76,6 +87,56 @@ def optional_number(name: str, value) -> float | None:
     return float(value)
 
 
+def increasing(name: str, values, min_len: int = 1) -> np.ndarray:
+    """At least ``min_len`` finite positive numbers in increasing order (a grid of learning
+    rates or strengths), as a float array."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}") from None
+    if arr.ndim != 1 or arr.size < min_len or not np.all(np.isfinite(arr)) \
+            or not np.all(arr > 0) or np.any(np.diff(arr) <= 0):
+        what = "a non-empty" if min_len == 1 else f"at least {min_len} numbers in an"
+        raise ValueError(f"{name} must be {what} increasing sequence of positive numbers, "
+                         f"got {values!r}")
+    return arr
+
+
+def seeds(values, name: str = "seeds") -> tuple[int, ...]:
+    """A non-empty sequence of integer seeds >= 0, as a tuple."""
+    try:
+        values = tuple(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of integer seeds, got {values!r}") from None
+    if not values:
+        raise ValueError(f"{name} must hold at least one seed, got none")
+    return tuple(count(f"each seed of {name}", s, minimum=0) for s in values)
+
+
+def checkpoints(values, epochs: int, name: str = "checkpoints") -> tuple[int, ...]:
+    """The epochs after which a training evaluates, sorted and without repeats, each an
+    integer in ``[1, epochs]``; None means the last epoch only."""
+    if values is None:
+        return (epochs,)
+    try:
+        values = tuple(sorted(set(values)))
+    except TypeError:
+        raise ValueError(f"{name} must be a collection of epochs, got {values!r}") from None
+    if not values:
+        raise ValueError(f"{name} must hold at least one epoch, got none")
+    for c in values:
+        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or not 1 <= c <= epochs:
+            raise ValueError(f"{name} must be epochs in [1, {epochs}], got {c!r}")
+    return tuple(int(c) for c in values)
+
+
+def float_dtype(dtype, name: str = "dtype"):
+    """``numpy.float32`` or ``numpy.float64`` (the float types a training runs in)."""
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be numpy.float32 or numpy.float64, got {dtype!r}")
+    return np.dtype(dtype).type
+
+
 def optimizer(opt, name: str = "opt"):
     """Anything that keeps the optimizer contract: ``step(w, dw)`` and ``reset()``.
 
@@ -86,6 +147,19 @@ def optimizer(opt, name: str = "opt"):
                                      and callable(getattr(opt, "reset", None))):
         raise TypeError(f"{name} must be an optim_lib optimizer (SGD, Momentum, ...), got {opt!r}")
     return opt
+
+
+def optimizers(opts, name: str = "optimizers") -> list:
+    """A non-empty list of distinct optimizers (one per group of a batched training: each
+    keeps its own group's state, so one instance twice would mix two groups)."""
+    opts = list(opts)
+    if not opts:
+        raise ValueError(f"{name} must hold at least one optimizer, got none")
+    for i, opt in enumerate(opts):
+        optimizer(opt, f"{name}[{i}]")
+    if len({id(o) for o in opts}) != len(opts):
+        raise ValueError(f"{name} must be distinct instances: each keeps its own group's state")
+    return opts
 
 
 def step_arrays(w, dw, shape) -> np.ndarray:

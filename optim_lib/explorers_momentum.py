@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import plots
+from . import checks, plots
 from .explorer import Control, Explorer
 from .landscapes import ill_conditioned_bowl
 from .metrics import amplitude
@@ -42,15 +42,13 @@ def directions_explorer(methods: dict, controls: list[Control], condition: float
     """
     if not methods:
         raise ValueError(f"methods must name at least one optimizer, got {methods!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
-        raise ValueError(f"steps must be an integer >= 2, got {steps!r}")
+    steps = checks.count("steps", steps, minimum=2)
     start, stop = window
     if not (isinstance(start, (int, np.integer)) and isinstance(stop, (int, np.integer))
             and 0 <= start < stop <= steps + 1):
         raise ValueError(f"window must be (start, stop) with 0 <= start < stop <= steps + 1 "
                          f"= {steps + 1}, got {window!r}")
-    if not target > 0:
-        raise ValueError(f"target must be > 0, got {target!r}")
+    target = checks.positive("target", target)
     bowl = ill_conditioned_bowl(condition)
     fig, (ax, ax_x, ax_y) = plots.figure(ncols=3, width=3.1, height=3.2)
     plots.contour(bowl, ax=ax, title="path")

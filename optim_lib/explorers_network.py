@@ -15,21 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import plots
-from .network_train import NetRuns
+from . import checks, plots
+from .network_train import check_runs
 from .schedules import Schedule, Scheduled
 from .train import run_landscape
 from .explorer import Explorer, choice, log_slider
 
 __all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer"]
-
-
-def _grid(name, values):
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or len(values) < 2 or not np.all(np.isfinite(values)) \
-            or not np.all(values > 0) or not np.all(np.diff(values) > 0):
-        raise ValueError(f"{name} must be at least two increasing positive numbers, got {values!r}")
-    return values
 
 
 def _snap(value, grid):
@@ -51,15 +43,8 @@ def network_race_explorer(runs: dict, lrs, optimizer: str | None = None,
         optimizer, lr: the controls' starting values (default: the first optimizer, the
             middle learning rate).
     """
-    if not isinstance(runs, dict) or not runs:
-        raise ValueError(f"runs must be a non-empty dict name -> NetRuns, got {runs!r}")
-    lrs = _grid("lrs", lrs)
-    for name, r in runs.items():
-        if not isinstance(r, NetRuns):
-            raise TypeError(f"runs[{name!r}] must be a NetRuns, got {type(r).__name__}")
-        if r.val_acc.shape[1] != len(lrs):
-            raise ValueError(f"runs[{name!r}] has {r.val_acc.shape[1]} groups but lrs has "
-                             f"{len(lrs)} learning rates")
+    lrs = checks.increasing("lrs", lrs, min_len=2)
+    check_runs(runs, len(lrs), "lrs")
     names = tuple(runs)
     optimizer = names[0] if optimizer is None else optimizer
     lr = float(lrs[len(lrs) // 2]) if lr is None else lr
@@ -119,15 +104,8 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
         strengths: the decay strengths λ, increasing.
         strength: the slider's starting value.
     """
-    if not isinstance(results, dict) or not results:
-        raise ValueError(f"results must be a non-empty dict label -> NetRuns, got {results!r}")
-    strengths = _grid("strengths", strengths)
-    for label, r in results.items():
-        if not isinstance(r, NetRuns):
-            raise TypeError(f"results[{label!r}] must be a NetRuns, got {type(r).__name__}")
-        if r.val_acc.shape[1] != len(strengths):
-            raise ValueError(f"results[{label!r}] has {r.val_acc.shape[1]} groups but strengths "
-                             f"has {len(strengths)} values")
+    strengths = checks.increasing("strengths", strengths, min_len=2)
+    check_runs(results, len(strengths), "strengths", name="results")
     strength = float(strengths[len(strengths) // 2]) if strength is None else strength
     fig, (ax, ax_w) = plots.figure(ncols=2, width=4.3, height=3.3)
     colors = {label: plots.color_of(label) for label in results}
@@ -198,6 +176,10 @@ def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300
     for label, s in schedules.items():
         if not isinstance(s, Schedule):
             raise TypeError(f"schedules[{label!r}] must be a Schedule, got {s!r}")
+    steps = checks.count("steps", steps)
+    window = checks.count("window", window)
+    if window > steps:
+        raise ValueError(f"window must be at most steps = {steps}, got {window!r}")
     schedule = next(iter(schedules)) if schedule is None else schedule
     land0 = landscape()
     f_star = land0.min_value

@@ -48,13 +48,6 @@ class SVMOptimum:
     reg: float
 
 
-def _check_reg(reg):
-    if isinstance(reg, bool) or not isinstance(reg, (int, float, np.floating)) \
-            or not (np.isfinite(reg) and reg > 0):
-        raise ValueError(f"reg must be a finite number > 0, got {reg!r}")
-    return float(reg)
-
-
 def svm_optimum(X: np.ndarray, y: np.ndarray, reg: float, tol: float = 1e-5,
                 max_iter: int = 20_000) -> SVMOptimum:
     """Minimize ``(1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + 1) + reg·‖W‖²`` through its dual.
@@ -73,7 +66,7 @@ def svm_optimum(X: np.ndarray, y: np.ndarray, reg: float, tol: float = 1e-5,
         tol: stop when the certificate (the duality gap) is below this.
         max_iter: L-BFGS-B iterations before giving up (RuntimeError).
     """
-    reg = _check_reg(reg)
+    reg = checks.positive("reg", reg)
     tol = checks.positive("tol", tol)
     max_iter = checks.count("max_iter", max_iter)
     X = np.asarray(X, dtype=float)
@@ -199,31 +192,15 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
             reproduces ``fit_linear_classifier`` bit for bit; float32 is about twice as fast.
             The objective and accuracies are always evaluated in float64.
     """
-    optimizers = list(optimizers)
-    if not optimizers:
-        raise ValueError("optimizers must hold at least one optimizer, got none")
-    for opt in optimizers:
-        checks.optimizer(opt)
-    if len({id(o) for o in optimizers}) != len(optimizers):
-        raise ValueError("optimizers must be distinct instances: each keeps its own group's state")
+    optimizers = checks.optimizers(optimizers)
     if not isinstance(data, DigitsSplit):
         raise TypeError(f"data must be a DigitsSplit, got {type(data).__name__}")
-    seeds = tuple(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none")
-    for s in seeds:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
-            raise ValueError(f"each seed must be an integer >= 0, got {s!r}")
-    checks.count("epochs", epochs)
-    checks.count("batch_size", batch_size)
-    reg = _check_reg(reg)
-    checkpoints = (epochs,) if checkpoints is None else tuple(sorted(set(checkpoints)))
-    for c in checkpoints:
-        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or not 1 <= c <= epochs:
-            raise ValueError(f"checkpoints must be epochs in [1, {epochs}], got {c!r}")
-
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
+    seeds = checks.seeds(seeds)
+    epochs = checks.count("epochs", epochs)
+    batch_size = checks.count("batch_size", batch_size)
+    reg = checks.positive("reg", reg)
+    checkpoints = checks.checkpoints(checkpoints, epochs)
+    dtype = checks.float_dtype(dtype)
     X, y = data.X_train, data.y_train
     Xt = X.astype(dtype)
     n, D = X.shape

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from .data import DigitsSplit
 from .nn import MLP
-from .optimizers import Optimizer
 from .tuning import tune_lr
 
-__all__ = ["NetRuns", "train_networks", "digits_features", "choose_on_validation", "budget_race"]
+__all__ = ["NetRuns", "train_networks", "digits_features", "choose_on_validation", "budget_race",
+           "check_runs"]
 
 
 def digits_features(data: DigitsSplit):
@@ -84,12 +85,6 @@ class NetRuns:
         return self.checkpoints.index(epoch)
 
 
-def _check_count(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10)),
                    epochs: int = 20, batch_size: int = 64, reg: float = 0.0,
                    checkpoints=None, dtype=np.float32) -> NetRuns:
@@ -113,27 +108,12 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an optim_lib.nn.MLP, got {type(net).__name__}")
-    optimizers = list(optimizers)
-    if not optimizers:
-        raise ValueError("optimizers must hold at least one optimizer, got none")
-    for i, opt in enumerate(optimizers):
-        if not isinstance(opt, Optimizer):
-            raise TypeError(f"optimizers[{i}] must be an optim_lib optimizer, got {opt!r}")
-    if len({id(o) for o in optimizers}) != len(optimizers):
-        raise ValueError("optimizers must be distinct instances: each keeps its own group's state")
-    seeds = tuple(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none")
-    for s in seeds:
-        _check_count("each seed", s, minimum=0)
-    epochs = _check_count("epochs", epochs)
-    batch_size = _check_count("batch_size", batch_size)
-    checkpoints = (epochs,) if checkpoints is None else tuple(sorted(set(checkpoints)))
-    for c in checkpoints:
-        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or not 1 <= c <= epochs:
-            raise ValueError(f"checkpoints must be epochs in [1, {epochs}], got {c!r}")
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
+    optimizers = checks.optimizers(optimizers)
+    seeds = checks.seeds(seeds)
+    epochs = checks.count("epochs", epochs)
+    batch_size = checks.count("batch_size", batch_size)
+    checkpoints = checks.checkpoints(checkpoints, epochs)
+    dtype = checks.float_dtype(dtype)
     X, X_val, _ = digits_features(data)
     X, X_val = X.astype(dtype), X_val.astype(dtype)
     if X.shape[1] != net.sizes[0]:
@@ -183,16 +163,24 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
     return NetRuns(net, seeds, checkpoints, np.array(saved), np.array(val_acc), step_loss, epoch_loss, diverged_at, per_epoch)
 
 
-def _increasing(name, values):
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}") from None
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) or not np.all(arr > 0) \
-            or np.any(np.diff(arr) <= 0):
-        raise ValueError(f"{name} must be a non-empty increasing sequence of positive numbers, "
-                         f"got {values!r}")
-    return arr
+def check_runs(runs: dict, n_groups: int, grid: str, name: str = "runs",
+               keys=None) -> dict:
+    """Check ``runs``, a dict ``name -> NetRuns`` with ``n_groups`` groups each (one per
+    value of the grid named ``grid``): the keys ``keys`` (default: all) must be present."""
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(f"{name} must be a non-empty dict name -> NetRuns, got {runs!r}")
+    keys = tuple(runs) if keys is None else tuple(keys)
+    missing = [k for k in keys if k not in runs]
+    if missing:
+        raise ValueError(f"{name} must hold a NetRuns for every optimizer; missing {missing}")
+    for k in keys:
+        r = runs[k]
+        if not isinstance(r, NetRuns):
+            raise TypeError(f"{name}[{k!r}] must be a NetRuns, got {type(r).__name__}")
+        if r.val_acc.shape[1] != n_groups:
+            raise ValueError(f"{name}[{k!r}] has {r.val_acc.shape[1]} groups, but {grid} has "
+                             f"{n_groups} values")
+    return runs
 
 
 def choose_on_validation(runs: dict, makers: dict, lrs, data: DigitsSplit, tolerance: float = 0.01):
@@ -211,21 +199,12 @@ def choose_on_validation(runs: dict, makers: dict, lrs, data: DigitsSplit, toler
     """
     if not isinstance(makers, dict) or not makers:
         raise ValueError(f"makers must be a non-empty dict name -> (lr -> optimizer), got {makers!r}")
-    lrs = [float(v) for v in _increasing("lrs", lrs)]
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
-            or not 0 <= tolerance < np.inf:
-        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
-    missing = [name for name in makers if name not in runs]
-    if missing:
-        raise ValueError(f"runs must hold a NetRuns for every optimizer of makers; missing {missing}")
+    lrs = [float(v) for v in checks.increasing("lrs", lrs)]
+    tolerance = checks.nonnegative("tolerance", tolerance)
+    check_runs(runs, len(lrs), "lrs", keys=makers)
     budgets = None
     for name in makers:
         r = runs[name]
-        if not isinstance(r, NetRuns):
-            raise TypeError(f"runs[{name!r}] must be a NetRuns, got {type(r).__name__}")
-        if r.val_acc.shape[1] != len(lrs):
-            raise ValueError(f"runs[{name!r}] has {r.val_acc.shape[1]} groups, but lrs has "
-                             f"{len(lrs)} learning rates")
         if budgets is not None and r.checkpoints != budgets:
             raise ValueError(f"every run must have the same checkpoints: {budgets} and "
                              f"{r.checkpoints} ({name!r})")
@@ -274,11 +253,9 @@ def budget_race(net: MLP, makers: dict, lrs, data: DigitsSplit, seeds, budgets,
     if not budgets:
         raise ValueError("budgets must hold at least one epoch count, got none")
     for b in budgets:
-        _check_count("each budget", b)
-    lrs = [float(v) for v in _increasing("lrs", lrs)]
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
-            or not 0 <= tolerance < np.inf:
-        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+        checks.count("each budget", b)
+    lrs = [float(v) for v in checks.increasing("lrs", lrs)]
+    tolerance = checks.nonnegative("tolerance", tolerance)
     runs = {name: train_networks(net, [make(lr) for lr in lrs], data, seeds, epochs=budgets[-1],
                                  batch_size=batch_size, reg=reg, checkpoints=budgets)
             for name, make in makers.items()}

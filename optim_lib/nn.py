@@ -25,13 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["MLP", "softmax_cross_entropy"]
-
-
-def _check_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray):
@@ -81,7 +77,7 @@ class MLP:
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
         for i, n in enumerate(sizes):
-            _check_int(f"sizes[{i}]", n)
+            checks.count(f"sizes[{i}]", n)
         self.sizes = tuple(int(n) for n in sizes)
         # Where each layer's W (fan_in x fan_out) and b (fan_out) sit in the flat vector.
         self._slices = []
@@ -132,7 +128,7 @@ class MLP:
         """
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         if n_models is not None:
-            _check_int("n_models", n_models)
+            checks.count("n_models", n_models)
             return np.stack([self.init(rng) for _ in range(n_models)])
         params = np.zeros(self.n_params)
         for W, _ in self.unpack(params):
@@ -169,7 +165,7 @@ class MLP:
 
     def loss(self, params: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float = 0.0):
         """The mean cross-entropy plus ``reg/2 · ‖params‖²`` (no gradient: cheaper)."""
-        reg = _check_reg(reg)
+        reg = checks.nonnegative("reg", reg)
         _, y = self._check_data(X, y)
         loss, _ = softmax_cross_entropy(self.scores(params, X), y)
         return loss + 0.5 * reg * np.sum(params * params, axis=-1) if reg else loss
@@ -185,7 +181,7 @@ class MLP:
         axes that broadcast against ``params``' (one batch per network), and ``loss``
         has ``params``' leading shape.
         """
-        reg = _check_reg(reg)
+        reg = checks.nonnegative("reg", reg)
         X, y = self._check_data(X, y)
         layers = self.unpack(params)
         # Forward: keep every layer's input, the backward pass needs them.
@@ -245,10 +241,3 @@ class MLP:
         _, y = self._check_data(X, y)
         acc = np.mean(self.predict(params, X) == y, axis=-1)
         return float(acc) if np.ndim(acc) == 0 else acc
-
-
-def _check_reg(reg):
-    if isinstance(reg, bool) or not isinstance(reg, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(reg) or reg < 0:
-        raise ValueError(f"reg must be a finite number >= 0, got {reg!r}")
-    return float(reg)

@@ -37,20 +37,6 @@ def _method(method):
     return method
 
 
-def _positive(name, value):
-    value = checks.optional_number(name, value)
-    if value is None or not 0 < value < np.inf:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _rho(rho):
-    rho = checks.optional_number("rho", rho)
-    if rho is None or not 0 <= rho < 1:
-        raise ValueError(f"rho must be in [0, 1), got {rho!r}")
-    return float(rho)
-
-
 def iteration_matrix(method: str, lr: float, rho: float, curvature: float) -> np.ndarray:
     """The 2 × 2 matrix ``M`` with ``(w, u)ₜ₊₁ = M (w, u)ₜ`` along a direction of curvature λ.
 
@@ -60,8 +46,8 @@ def iteration_matrix(method: str, lr: float, rho: float, curvature: float) -> np
         rho: the momentum ρ in [0, 1) (ignored by ``"GD"``).
         curvature: the eigenvalue λ of the Hessian along this direction (> 0).
     """
-    method, lr, rho, lam = _method(method), _positive("lr", lr), _rho(rho), \
-        _positive("curvature", curvature)
+    method, lr, rho, lam = _method(method), checks.positive("lr", lr), checks.rate("rho", rho), \
+        checks.positive("curvature", curvature)
     if method == "GD":
         return np.array([[1 - lr * lam, 0.0], [0.0, 0.0]])
     if method == "Momentum":
@@ -103,7 +89,7 @@ def stable_lr(method: str, rho: float, curvature: float) -> float:
     * Nesterov: ``αλ < 2(1 + ρ)/(1 + 2ρ)`` (from ``1 − αλ = −1/(1 + 2ρ)``, where a root
       reaches −1).
     """
-    method, rho, lam = _method(method), _rho(rho), _positive("curvature", curvature)
+    method, rho, lam = _method(method), checks.rate("rho", rho), checks.positive("curvature", curvature)
     if method == "GD":
         return 2.0 / lam
     if method == "Momentum":
@@ -118,7 +104,7 @@ def optimal_momentum(lam_min: float, lam_max: float) -> tuple[float, float]:
     ``κ = λmax/λmin``; every direction then has ``|z| = √ρ* = (√κ − 1)/(√κ + 1)``
     (gradient descent's best is ``(κ − 1)/(κ + 1)``).
     """
-    lo, hi = _positive("lam_min", lam_min), _positive("lam_max", lam_max)
+    lo, hi = checks.positive("lam_min", lam_min), checks.positive("lam_max", lam_max)
     if hi < lo:
         raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, "
                          f"lam_max={lam_max!r}")
@@ -133,7 +119,7 @@ def optimal_nesterov(lam_min: float, lam_max: float) -> tuple[float, float]:
     ``1 − 2/√(3κ + 1)`` (Lessard, Recht & Packard 2016): slower than tuned momentum's
     ``(√κ − 1)/(√κ + 1)`` on a quadratic, but it also scales like ``1 − c/√κ``.
     """
-    lo, hi = _positive("lam_min", lam_min), _positive("lam_max", lam_max)
+    lo, hi = checks.positive("lam_min", lam_min), checks.positive("lam_max", lam_max)
     if hi < lo:
         raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, "
                          f"lam_max={lam_max!r}")
@@ -143,7 +129,7 @@ def optimal_nesterov(lam_min: float, lam_max: float) -> tuple[float, float]:
 
 def optimal_gd_lr(lam_min: float, lam_max: float) -> float:
     """Gradient descent's best learning rate ``2/(λmin + λmax)`` (rate ``(κ − 1)/(κ + 1)``)."""
-    lo, hi = _positive("lam_min", lam_min), _positive("lam_max", lam_max)
+    lo, hi = checks.positive("lam_min", lam_min), checks.positive("lam_max", lam_max)
     if hi < lo:
         raise ValueError(f"lam_max must be >= lam_min, got lam_min={lam_min!r}, "
                          f"lam_max={lam_max!r}")
@@ -184,11 +170,8 @@ def steps_to(method: str, lr, rho, curvatures, start, tol: float = 1e-6,
         raise ValueError(f"lr must be finite numbers > 0, got {lr!r}")
     if not np.all((rho >= 0) & (rho < 1)):
         raise ValueError(f"rho must be in [0, 1), got {rho!r}")
-    if not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
-    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) \
-            or max_steps < 1:
-        raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+    tol = checks.positive("tol", tol)
+    max_steps = checks.count("max_steps", max_steps)
     shape = lr.shape
     L = lam.reshape((-1,) + (1,) * len(shape))
     w = np.broadcast_to(w0.reshape(L.shape), (lam.size,) + shape).copy()

@@ -35,45 +35,27 @@ schedule of many transformer recipes (``T`` updates in all).
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
+from . import checks
 from .optimizers import Optimizer
 
 __all__ = ["Schedule", "Constant", "StepDecay", "CosineDecay", "LinearWarmup", "Scheduled"]
-
-
-def _count(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _factor(name, value, lo, hi, lo_open=False):
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
-    if not (math.isfinite(value) and (lo < value if lo_open else lo <= value) and value <= hi):
-        raise ValueError(f"{name} must be in {'(' if lo_open else '['}{lo:g}, {hi:g}], "
-                         f"got {value!r}")
-    return value
 
 
 class Schedule:
     """Base class: ``schedule(t)`` is the learning-rate factor of update ``t`` (from 0)."""
 
     def __call__(self, t) -> float:
-        return self.factor(_count("t", t, minimum=0))
+        return self.factor(checks.count("t", t, minimum=0))
 
     def factor(self, t: int) -> float:  # pragma: no cover
         raise NotImplementedError
 
     def values(self, n: int) -> np.ndarray:
         """The factors of the first ``n`` updates, ``[schedule(0), ..., schedule(n − 1)]``."""
-        n = _count("n", n)
+        n = checks.count("n", n)
         return np.array([self.factor(t) for t in range(n)])
 
 
@@ -98,8 +80,8 @@ class StepDecay(Schedule):
     """
 
     def __init__(self, every: int, gamma: float = 0.1):
-        self.every = _count("every", every)
-        self.gamma = _factor("gamma", gamma, 0.0, 1.0, lo_open=True)
+        self.every = checks.count("every", every)
+        self.gamma = checks.in_range("gamma", gamma, 0.0, 1.0, lo_open=True)
 
     def factor(self, t):
         return self.gamma ** (t // self.every)
@@ -122,8 +104,8 @@ class CosineDecay(Schedule):
     """
 
     def __init__(self, total_steps: int, final: float = 0.0):
-        self.total_steps = _count("total_steps", total_steps)
-        self.final = _factor("final", final, 0.0, 1.0)
+        self.total_steps = checks.count("total_steps", total_steps)
+        self.final = checks.in_range("final", final, 0.0, 1.0)
 
     def factor(self, t):
         if t >= self.total_steps:
@@ -150,7 +132,7 @@ class LinearWarmup(Schedule):
     """
 
     def __init__(self, steps: int, then: Schedule | None = None):
-        self.steps = _count("steps", steps)
+        self.steps = checks.count("steps", steps)
         if then is None:
             then = Constant()
         if not isinstance(then, Schedule):

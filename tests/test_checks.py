@@ -84,3 +84,60 @@ def test_step_arrays():
         checks.step_arrays(w, [1, 2], None)
     with pytest.raises(ValueError, match=r"^w has shape \(3,\) but .* \(4,\); call reset"):
         checks.step_arrays(w, w, (4,))
+
+
+def test_in_range_closed_and_open_ends():
+    assert checks.in_range("gamma", 1.0, 0.0, 1.0, lo_open=True) == 1.0
+    assert checks.in_range("final", 0, 0.0, 1.0) == 0.0
+    for value, match in [(0.0, r"gamma must be in \(0, 1\], got 0\.0"),
+                         (1.5, r"gamma must be in \(0, 1\], got 1\.5")]:
+        with pytest.raises(ValueError, match=match):
+            checks.in_range("gamma", value, 0.0, 1.0, lo_open=True)
+    with pytest.raises(ValueError, match=r"x must be in \[0, 1\), got 1\.0"):
+        checks.in_range("x", 1.0, 0.0, 1.0, hi_open=True)
+    with pytest.raises(TypeError, match="gamma must be a real number, got '0.1'"):
+        checks.in_range("gamma", "0.1", 0.0, 1.0)
+
+
+def test_increasing_grid():
+    assert checks.increasing("lrs", [0.01, 0.1]).tolist() == [0.01, 0.1]
+    assert checks.increasing("lrs", [0.1]).tolist() == [0.1]
+    for bad in [[], [0.1, 0.1], [0.2, 0.1], [0.0, 1.0], [1.0, float("inf")], [[0.1, 0.2]], "ab"]:
+        with pytest.raises(ValueError, match=r"^lrs must .*got "):
+            checks.increasing("lrs", bad)
+    with pytest.raises(ValueError, match=r"strengths must be at least 2 .*got \[0\.1\]"):
+        checks.increasing("strengths", [0.1], min_len=2)
+
+
+def test_seeds_checkpoints_and_dtype():
+    assert checks.seeds(range(3)) == (0, 1, 2) and checks.seeds([np.int64(4)]) == (4,)
+    with pytest.raises(ValueError, match="seeds must hold at least one seed"):
+        checks.seeds([])
+    for bad in [-1, 1.5, True]:
+        with pytest.raises(ValueError, match=rf"each seed of seeds must .*got {bad!r}"):
+            checks.seeds([0, bad])
+    with pytest.raises(TypeError, match="seeds must be a sequence of integer seeds, got 3"):
+        checks.seeds(3)
+    assert checks.checkpoints(None, 20) == (20,)
+    assert checks.checkpoints([20, 5, 5], 20) == (5, 20)
+    for bad in [0, 21, 2.0, True]:
+        with pytest.raises(ValueError, match=rf"checkpoints must be epochs in \[1, 20\], got {bad!r}"):
+            checks.checkpoints([5, bad], 20)
+    with pytest.raises(ValueError, match="checkpoints must hold at least one epoch"):
+        checks.checkpoints([], 20)
+    assert checks.float_dtype(np.float32) is np.float32
+    assert checks.float_dtype(np.float64) is np.float64
+    for bad in [np.float16, int, "float32x"]:
+        with pytest.raises(ValueError, match=rf"dtype must be numpy.float32 or numpy.float64, got"):
+            checks.float_dtype(bad)
+
+
+def test_optimizers_non_empty_distinct_and_each_an_optimizer():
+    a, b = SGD(0.1), SGD(0.1)
+    assert checks.optimizers((a, b)) == [a, b]
+    with pytest.raises(ValueError, match="optimizers must hold at least one optimizer"):
+        checks.optimizers([])
+    with pytest.raises(ValueError, match="optimizers must be distinct instances"):
+        checks.optimizers([a, a])
+    with pytest.raises(TypeError, match=r"optimizers\[1\] must be an optim_lib optimizer .*got 'adam'"):
+        checks.optimizers([a, "adam"])

@@ -178,3 +178,11 @@ def test_chapter_explorers_draw_and_redraw():
         network_race_explorer(runs, [0.1, 0.01, 1.0])
     with pytest.raises(TypeError, match="schedules"):
         schedule_explorer(lambda: bowl, {"SGD": SGD}, {"x": 1.0})
+    with pytest.raises(ValueError, match=r"results\['Adam \+ L2'\] has 2 groups, but strengths has 3"):
+        decay_explorer(res, [1e-3, 1e-2, 1e-1])
+    with pytest.raises(TypeError, match=r"runs\['SGD'\] must be a NetRuns, got dict"):
+        network_race_explorer({"SGD": {}}, lrs)
+    with pytest.raises(ValueError, match="window must be at most steps = 100, got 200"):
+        schedule_explorer(lambda: bowl, {"SGD": SGD}, {"c": Constant()}, steps=100, window=200)
+    with pytest.raises(ValueError, match="steps must be a positive integer, got 0"):
+        schedule_explorer(lambda: bowl, {"SGD": SGD}, {"c": Constant()}, steps=0)

@@ -47,9 +47,11 @@ def test_optimum_beats_a_long_run_of_gradient_descent_and_the_gap_shrinks_toward
     assert min(gaps) > -1e-8 and gaps[-1] < gaps[0] / 5
 
 
-@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), True, "1e-3"])
-def test_optimum_rejects_a_bad_reg_naming_it(small, bad):
-    with pytest.raises(ValueError, match="reg"):
+@pytest.mark.parametrize("bad, error", [(0.0, ValueError), (-1.0, ValueError),
+                                        (float("nan"), ValueError), (True, TypeError),
+                                        ("1e-3", TypeError)])
+def test_optimum_rejects_a_bad_reg_naming_it(small, bad, error):
+    with pytest.raises(error, match=f"reg .*got {bad!r}"):
         svm_optimum(*small, reg=bad)
 
 
