@@ -271,7 +271,7 @@ SHUT_KERNEL = """async (chapter) => {
 
 LANES = 2   # chapters run side by side: one kernel per core of a 2-core machine
 IDLE_FOR = 3.0   # seconds the kernel must stay idle after the last cell ran
-TIMEOUT = 300.0  # seconds one chapter may take from Run All to idle
+TIMEOUT = 600.0  # seconds one chapter may take from Run All to idle (a busy 2-core machine)
 
 
 def read_chapter(page, chapter):
