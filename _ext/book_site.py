@@ -96,9 +96,9 @@ CSS = """
 .ol-play { padding: 0.1rem 0.7rem; border: 1px solid var(--pst-color-border, #888);
            border-radius: 0.3rem; background: var(--pst-color-surface, #f3f4f5);
            color: var(--pst-color-text-base, #222); }
-/* Table captions (optim_lib.plots.table): Bootstrap colours them for a light page only,
-   which is unreadable in the dark theme; the theme's muted text colour fits both. */
-caption { color: var(--pst-color-text-muted); }
+/* Table captions (optim_lib.plots.table): Bootstrap greys them for a light page; in the
+   dark theme an HTML output sits on a light card, so a caption takes its box's text colour. */
+caption { color: inherit; }
 /* Outputs never widen the page: wide tables and figures scroll in their own box (also a
    table glued into the prose, which sits in an .output.text_html of its own). */
 .cell_output, .bd-article .output.text_html { max-width: 100%; overflow-x: auto; }
