@@ -34,7 +34,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "Open _build/html/index.html"
 
-test: test-lib test-notebooks test-build test-browser
+test: test-lib test-notebooks test-student test-build test-browser
 
 test-lib: $(STAMP)
 	$(BIN)/python -m pytest tests/ -q --ignore=tests/site --ignore=tests/live
