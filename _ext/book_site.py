@@ -98,7 +98,9 @@ CSS = """
            color: var(--pst-color-text-base, #222); }
 /* Table captions (optim_lib.plots.table): Bootstrap greys them for a light page; in the
    dark theme an HTML output sits on a light card, so a caption takes its box's text colour. */
-caption { color: inherit; }
+.bd-article .output.text_html table, .bd-article .output.text_html table > caption {
+  color: inherit !important;
+}
 /* Outputs never widen the page: wide tables and figures scroll in their own box (also a
    table glued into the prose, which sits in an .output.text_html of its own). */
 .cell_output, .bd-article .output.text_html { max-width: 100%; overflow-x: auto; }
