@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from test_book import toc_files  # noqa: E402
 
 BUILD_TARGET, NBVAL_TARGET, CHAPTER_TARGET = 90.0, 60.0, 8.0
-STALL_S = 60.0   # the cell timeout of _config.yml: a lost reply would wait this long, then fail
+STALL_S = 120.0  # the cell timeout of _config.yml: a lost reply would wait this long, then fail
 
 
 def chapter_time(path: Path) -> float:
