@@ -163,15 +163,7 @@ EVAL_ANY = re.compile(r"\{eval\}`([^`]*)`")
 # a content fix (glue the value in a code cell above the prose, or move the sentence below
 # it); then delete its entry. tests/test_markup.py fails on any new one, and on an entry
 # that is no longer needed, so this list can only shrink.
-FORWARD_REFERENCES_TO_FIX = {
-    "02_numeric_gradient": {"n_params", "h_opt_fwd", "h_opt_ctr"},
-    "03_analytic_gradient": {"n_checks", "roundoff_abs", "ro_big", "ro_tiny", "n_nudges"},
-    "12_neural_network": {"n_checks", "n_check_rows", "n_lrs", "n_seeds", "n_budgets",
-                          "budgets_text", "batch", "updates_text", "tol_pp"},
-    "13_adamw": {"n_seeds", "epochs", "tol_pp", "n_lams"},
-    "14_schedules": {"steps", "n_seeds", "tail", "probe_lr", "epochs", "updates", "warmup",
-                     "net_seeds"},
-}
+FORWARD_REFERENCES_TO_FIX: dict[str, set[str]] = {}
 
 
 def forward_references(path: Path) -> set[str]:
