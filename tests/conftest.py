@@ -13,6 +13,15 @@ def _one_blas_thread():
     with threadpool_limits(limits=1):
         yield
 
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test starts without the figures of the tests before it."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
 # The browser fixtures (tests/site, tests/live) are defined once here, so both folders share
 # one Playwright session: two sync Playwright instances cannot live in one process.
 from browser_support import browser, site  # noqa: E402,F401

@@ -16,14 +16,6 @@ from optim_lib import SGD, Momentum, widgets  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 
 
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def explorer():
     bowl = ill_conditioned_bowl(10)

@@ -16,18 +16,7 @@ from optim_lib.losses import svm_loss_vectorized  # noqa: E402
 from optim_lib.search import random_search  # noqa: E402
 from optim_lib.widgets import (digits_lr_explorer, gradient_check_explorer,  # noqa: E402
                                numeric_gradient_explorer, sgd_batch_explorer)
-
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def line(ax, label):
-    (found,) = [ln for ln in ax.get_lines() if ln.get_label() == label]
-    return found
+from figure_support import line  # noqa: E402
 
 
 @pytest.fixture(scope="module")

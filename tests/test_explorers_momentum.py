@@ -14,21 +14,11 @@ from optim_lib.explorers_momentum import directions_explorer  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 from optim_lib.metrics import amplitude  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402
+from figure_support import line  # noqa: E402
 
 METHODS = {"Momentum": lambda lr, rho: Momentum(lr, rho),
            "Nesterov": lambda lr, rho: Nesterov(lr, rho)}
 CONTROLS = [log_slider("lr", 1e-3, 0.3, 0.05), float_slider("rho", 0.0, 0.99, 0.9)]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def line(ax, label):
-    (found,) = [ln for ln in ax.get_lines() if ln.get_label() == label]
-    return found
 
 
 def test_draws_both_directions_of_each_run_and_reports_the_amplitude():

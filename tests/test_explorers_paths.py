@@ -15,17 +15,7 @@ from optim_lib.landscapes import ill_conditioned_bowl, saddle  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402
 from optim_lib.widgets import (noise_explorer, race_explorer, step_cost_explorer,  # noqa: E402
                                zigzag_explorer)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def line(ax, label):
-    (found,) = [ln for ln in ax.get_lines() if ln.get_label() == label]
-    return found
+from figure_support import line  # noqa: E402
 
 
 @pytest.fixture

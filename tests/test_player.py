@@ -19,12 +19,6 @@ from optim_lib.player import (compress_png, control_player, describe, figure_png
                               format_value, player_data)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _line_figure():
     fig, (ax,) = plots.figure()
     (line,) = ax.plot([0, 1], [0, 1], label="SGD")

@@ -13,17 +13,7 @@ from optim_lib import SGD, Adam, AdamW, Momentum, plots  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl, saddle  # noqa: E402
 from optim_lib.plots import animate_race, table  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def line(ax, label):
-    (found,) = [ln for ln in ax.get_lines() if ln.get_label() == label]
-    return found
+from figure_support import line  # noqa: E402
 
 
 def test_color_of_gives_one_distinct_colour_per_optimizer():
