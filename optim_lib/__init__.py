@@ -24,7 +24,8 @@ Notebooks teach and show; this package computes. One concept per module:
 ``recorder``       an optimizer's effective learning rate and state over a run
 ``tuning``         learning-rate sweeps and the fair race
 ``plots``          contours, trajectories, loss curves
-``player``         the kernel-free player (every control, precomputed) and figures' alt text
+``player``         the kernel-free player: every control, frames precomputed
+``alt_text``       alt text for every figure and frame, from what the figure says
 ``explorer``       the explorer framework: sliders and their kernel-free twins
 ``explorers_*``    the chapters' explorers (``widgets`` imports the first ones)
 ``prose``          numbers the prose quotes, for the website and for JupyterLab alike
