@@ -77,3 +77,18 @@ def test_notebook_follows_the_template(path):
     assert ".live()" in text and ".twin(" in text, "an explorer with its kernel-free twin"
     assert "{exercise}" in text, "at least one exercise"
     assert "solution" in text and ":class: dropdown" in text, "solutions are hidden in dropdowns"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_solution_names_an_exercise_of_its_chapter(path):
+    """A solution (dropdown or gated) must point at an exercise label defined in the same
+    chapter: an edit that drops an exercise's prose leaves an orphan solution and a broken link."""
+    import re
+
+    nb = json.loads(path.read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    labels = set(re.findall(r"```\{exercise\}[^\n]*\n(?::[^\n]*\n)*?:label: (\S+)", text))
+    targets = re.findall(r"`{3,}\{solution(?:-start)?\} (\S+)", text)
+    assert targets, "a chapter has at least one solution"
+    orphans = [t for t in targets if t not in labels]
+    assert not orphans, f"{path.name}: solutions name missing exercise labels {orphans}"
