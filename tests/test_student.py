@@ -88,3 +88,24 @@ def test_student_notebook_removes_the_checks_of_removed_solutions():
     assert "ModuleNotFoundError" in sources[0] and "chapter 3 · Demo" in sources[0]
     assert sources[1:] == ["# 3 · Demo", nb.cells[1].source, nb.cells[2].source,
                            "assert 1 + 1 == 2", "Why?\n\n\nMore prose."]
+
+
+def test_student_notebook_keeps_hidden_plumbing_that_later_cells_need():
+    """A hidden cell that reads a name a solution also happens to define (a loop variable)
+    but defines what later cells use is plumbing: it stays."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 3 · Demo"),
+        nbformat.v4.new_code_cell("rows = [1, 2]\nn = len(rows)"),
+        nbformat.v4.new_markdown_cell("```{exercise} E\n:label: ex-e\nSum the rows.\n```"),
+        nbformat.v4.new_markdown_cell("````{solution-start} ex-e\n:class: dropdown\n````"),
+        nbformat.v4.new_code_cell("n = 0\ntotal = sum(rows)"),
+        nbformat.v4.new_markdown_cell("````{solution-end}\n````"),
+        nbformat.v4.new_code_cell("names = [str(r) for r in rows]\nMID = n - 1",
+                                  metadata={"tags": ["remove-cell"]}),
+        nbformat.v4.new_code_cell("print(names[MID])"),
+    ]
+    ed = student.student_notebook(nb, "chapter 3 · Demo")
+    sources = [c.source for c in ed.cells]
+    assert "names = [str(r) for r in rows]\nMID = n - 1" in sources
+    assert not any("total" in s for s in sources[1:])

@@ -72,7 +72,16 @@ def defined_names(code: str) -> set[str]:
 
 
 def used_names(code: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_]\w*", code))
+    """The names a cell reads (not the words of its strings and comments)."""
+    try:
+        tree = ast.parse("\n".join(line for line in code.split("\n")
+                                   if not line.lstrip().startswith(("%", "!"))))
+    except SyntaxError:
+        return set(re.findall(r"[A-Za-z_]\w*", code))
+    nodes = list(ast.walk(tree))
+    bound = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.arg for n in nodes if isinstance(n, ast.arg)}   # loop, comprehension, parameters
+    return {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
 
 
 def student_notebook(nb, title: str):
@@ -95,13 +104,23 @@ def student_notebook(nb, title: str):
             solution_defs |= defined_names(src)
             continue
         cells.append(cell)
-    # hidden checks of the removed solutions
+    # Hidden checks of the removed solutions: a check that reads a name a solution defined
+    # goes, unless later cells need a name it defines (then it is plumbing, not a check) and
+    # every solution name it reads is also defined by the chapter's own code.
+    chapter_defs = set()
+    for cell in cells:
+        if cell.cell_type == "code":
+            chapter_defs |= defined_names(text(cell))
+    code = [c for c in cells if c.cell_type == "code"]
     kept = []
     for cell in cells:
         tags = cell.metadata.get("tags", [])
-        if (cell.cell_type == "code" and "remove-cell" in tags
-                and used_names(text(cell)) & solution_defs):
-            continue
+        if cell.cell_type == "code" and "remove-cell" in tags:
+            reads = used_names(text(cell)) & solution_defs
+            later = set().union(*(used_names(text(c)) for c in code[code.index(cell) + 1:]))
+            needed = defined_names(text(cell)) & later
+            if reads and (not needed or reads - chapter_defs):
+                continue
         kept.append(cell)
     out = nbformat.v4.new_notebook(metadata=dict(nb.metadata))
     first = nbformat.v4.new_code_cell(FIRST_CELL.format(title=title), id="get-optim-lib")
