@@ -19,7 +19,13 @@ object such as a table or a Markdown word, which Lab renders).
 
 from __future__ import annotations
 
-__all__ = ["glue", "glued", "Glued"]
+__all__ = ["glue", "glued", "Glued", "MAX_GLUES_PER_CELL"]
+
+#: JupyterLab shows at most 50 outputs of a cell and folds the rest behind "Show more
+#: outputs"; every glued value is one output, so a cell that glues more would show a
+#: button in a cell that should show nothing. Keep a margin; split cells that glue more.
+MAX_GLUES_PER_CELL = 45
+_cell_glues = {"cell": None, "count": 0}
 
 
 class Glued(dict):
@@ -52,6 +58,7 @@ def glue(name: str, variable, display: bool = True):
     """
     if not isinstance(name, str) or not name or ":" in name:
         raise ValueError(f"name must be a non-empty string without ':', got {name!r}")
+    _count_glue_in_this_cell(name)
     glued[name] = variable
     try:
         from myst_nb import glue as myst_glue
@@ -62,3 +69,26 @@ def glue(name: str, variable, display: bool = True):
             show(variable)
         return None
     return myst_glue(name, variable, display=display)
+
+
+def _count_glue_in_this_cell(name: str) -> None:
+    """Raise once one notebook cell has glued more than :data:`MAX_GLUES_PER_CELL` values."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:  # plain Python (tests, scripts): no cells
+        return
+    # the execute request being answered names the cell (the execution count does not:
+    # nbval runs cells without storing history, so the count never moves)
+    parent = getattr(shell, "parent_header", None) or {}
+    cell = parent.get("header", parent).get("msg_id") or shell.execution_count
+    if _cell_glues["cell"] != cell:
+        _cell_glues.update(cell=cell, count=0)
+    _cell_glues["count"] += 1
+    if _cell_glues["count"] > MAX_GLUES_PER_CELL:
+        raise RuntimeError(
+            f"this cell glues more than {MAX_GLUES_PER_CELL} values (the latest is {name!r}); "
+            "JupyterLab folds a cell's outputs past 50 behind 'Show more outputs': "
+            "split the cell")

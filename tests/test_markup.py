@@ -89,3 +89,23 @@ def test_glued_formats_like_glue_text():
         glued["test_markup_value:d"]
     with pytest.raises(ValueError, match="name must be a non-empty string without ':'"):
         glue("a:b", 1)
+
+
+def test_glue_refuses_more_outputs_per_cell_than_lab_shows(monkeypatch):
+    """Lab folds a cell's outputs past 50 behind a button: a cell may glue at most 45 values."""
+    import IPython
+
+    from optim_lib import prose
+
+    class Shell:
+        execution_count = 1  # nbval stores no history: the count stays put across cells
+        parent_header = {"header": {"msg_id": "cell-1"}}
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    for i in range(prose.MAX_GLUES_PER_CELL):
+        prose.glue(f"many_{i}", i, display=False)
+    with pytest.raises(RuntimeError, match="this cell glues more than 45 values.*'many_45'"):
+        prose.glue("many_45", 45, display=False)
+    shell.parent_header = {"header": {"msg_id": "cell-2"}}  # the next cell counts afresh
+    prose.glue("many_46", 46, display=False)
