@@ -11,14 +11,20 @@ Fail fast: the first chapter that raises stops the build at once (the other work
 terminated), with the chapter, the cell and the error named — instead of executing every
 other chapter first and letting myst-nb re-run the failed one to report it.
 
-Each worker installs :mod:`kernel_channel_fix` (no lost execute_reply, nbclient #312).
+Each notebook runs in a fresh *spawned* process that installs :mod:`kernel_channel_fix` (no
+lost execute_reply, nbclient #312) and answers on a pipe of its own. No queue or lock is
+shared between workers: a worker that dies is seen as the end of its pipe and named in the
+error, and cannot block the others. (A ``ProcessPoolExecutor`` hung one clean build in ten
+here: a forked worker died holding its shared result-queue lock, the other waited on that
+lock for ever, and the pool's shutdown spun waiting for both.)
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -84,26 +90,64 @@ def _execute_outdated(app, env, docnames):
     jobs = [(r.pk, r.uri, str(path), timeout) for r in outdated]
     LOGGER.info(f"[parallel_execute] executing {len(jobs)} notebooks, {WORKERS} at a time")
     start = time.perf_counter()
-    # concurrent.futures, not multiprocessing.Pool: a worker that dies raises BrokenProcessPool
-    # here instead of leaving its notebook unfinished and the build waiting for ever.
-    pool, futures = ProcessPoolExecutor(WORKERS, initializer=_worker_init), []
-    try:
-        futures = [pool.submit(_execute, job) for job in jobs]
-        for future in as_completed(futures):
-            uri, seconds, error = future.result()
-            name = Path(uri).relative_to(app.srcdir) if Path(uri).is_relative_to(app.srcdir) else uri
-            if error is not None:
-                raise ExtensionError(f"{name} failed after {seconds:.1f} s, {error}")
-            LOGGER.info(f"[parallel_execute] {name}: {seconds:.1f} s")
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()   # stop the other chapter now: fail fast
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+    def report(result):
+        uri, seconds, error = result
+        name = Path(uri).relative_to(app.srcdir) if Path(uri).is_relative_to(app.srcdir) else uri
+        if error is not None:
+            raise ExtensionError(f"{name} failed after {seconds:.1f} s, {error}")
+        LOGGER.info(f"[parallel_execute] {name}: {seconds:.1f} s")
+
+    run_jobs(jobs, _execute, WORKERS, report)
     LOGGER.info(f"[parallel_execute] done in {time.perf_counter() - start:.1f} s")
+
+
+def _run_one(target, job, conn):
+    """In a spawned worker: install the channel fix, run ``target(job)``, send its result."""
+    try:
+        _worker_init()
+        result = target(job)
+    except BaseException as exc:  # anything the job raises is reported, not lost
+        result = (job[1], 0.0, f"{type(exc).__name__}: {exc}")
+    conn.send(result)
+    conn.close()
+
+
+def run_jobs(jobs, target, workers, report):
+    """Run ``target(job)`` for every job, ``workers`` at a time, each in its own spawned process.
+
+    ``target(job)`` returns ``(uri, seconds, error)`` with ``job[1]`` the uri; ``report`` is
+    called with each result as it arrives and may raise to stop everything at once: the
+    running workers are killed. A worker that dies before answering is reported as
+    ``(uri, seconds, "the worker process died (exit code N)")``.
+    """
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded Sphinx process
+    pending, running = list(jobs), {}   # receiving end -> (process, job, start time)
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_run_one, args=(target, job, send), daemon=True)
+                process.start()
+                send.close()  # only the worker holds the sending end: its death closes the pipe
+                running[receive] = (process, job, time.perf_counter())
+            for receive in wait(list(running)):
+                process, job, started = running.pop(receive)
+                try:
+                    result = receive.recv()
+                except EOFError:
+                    process.join(10)
+                    result = (job[1], time.perf_counter() - started,
+                              f"the worker process died (exit code {process.exitcode})")
+                receive.close()
+                process.join()
+                report(result)
+    finally:
+        for receive, (process, _, _) in running.items():
+            process.kill()   # fail fast: stop the other chapters now
+            process.join()
+            receive.close()
 
 
 def _needs_run(cache, record) -> bool:

@@ -81,3 +81,57 @@ def test_install_is_idempotent_and_reversible(unpatched):
     assert AsyncZMQSocketChannel.send.__wrapped__ is original
     kernel_channel_fix.uninstall()
     assert AsyncZMQSocketChannel.send is original
+
+
+# --- parallel_execute.run_jobs: one spawned process per notebook, a pipe each ---------------
+
+import build_ext_jobs  # noqa: E402  (tests/ is on the path of the spawned workers too)
+from parallel_execute import run_jobs  # noqa: E402
+
+
+def _run(jobs, target, workers=2):
+    seen = []
+
+    def report(result):
+        seen.append(result)
+        if result[2] is not None:
+            raise RuntimeError(f"{result[0]}: {result[2]}")
+
+    start = time.perf_counter()
+    try:
+        run_jobs(jobs, target, workers, report)
+        error = None
+    except RuntimeError as exc:
+        error = str(exc)
+    return seen, error, time.perf_counter() - start
+
+
+def test_run_jobs_reports_every_result_two_at_a_time():
+    jobs = [(i, f"nb{i}.ipynb", 0.2) for i in range(4)]
+    seen, error, _ = _run(jobs, build_ext_jobs.answer)
+    assert error is None
+    assert sorted(uri for uri, _, _ in seen) == [f"nb{i}.ipynb" for i in range(4)]
+
+
+@pytest.mark.parametrize("target, message", [
+    (build_ext_jobs.die, "nb0.ipynb: the worker process died (exit code 3)"),
+    (build_ext_jobs.raise_, "nb0.ipynb: ValueError: planted in the worker"),
+    (build_ext_jobs.fail, "nb0.ipynb: cell 3: RuntimeError: planted error"),
+])
+def test_run_jobs_fails_fast_and_names_the_notebook(target, message):
+    """A failing or dying worker stops the run at once; the slow neighbour is killed, not awaited."""
+    slow = (1, "slow.ipynb", 120.0)
+    seen, error, seconds = _run([slow, (0, "nb0.ipynb", 0.0)], _Mixed(target))
+    assert error == message
+    assert [uri for uri, _, _ in seen] == ["nb0.ipynb"]
+    assert seconds < 60, "the 120 s neighbour was killed, not awaited"
+
+
+class _Mixed:
+    """``answer`` for the slow job, ``target`` for the others (picklable for spawn)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __call__(self, job):
+        return build_ext_jobs.answer(job) if job[1] == "slow.ipynb" else self.target(job)

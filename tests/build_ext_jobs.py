@@ -1,0 +1,25 @@
+"""Jobs for tests of ``parallel_execute.run_jobs``: importable by its spawned workers."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def answer(job):
+    """Finish after ``job[2]`` seconds."""
+    time.sleep(job[2])
+    return job[1], job[2], None
+
+
+def fail(job):
+    return job[1], 0.5, "cell 3: RuntimeError: planted error"
+
+
+def raise_(job):
+    raise ValueError("planted in the worker")
+
+
+def die(job):
+    """Die without answering, as a crashed worker does."""
+    os._exit(3)
