@@ -102,8 +102,23 @@ def _execute_outdated(app, env, docnames):
     LOGGER.info(f"[parallel_execute] done in {time.perf_counter() - start:.1f} s")
 
 
+#: BLAS threads per kernel, unless the environment says otherwise: the cores shared out
+#: among the notebooks running at once. Two kernels of two OpenBLAS threads each on two
+#: cores thrash on this course's small matrices: chapter 9's `svm_optimum` takes 0.7 s with
+#: one thread, 18 s with two on an idle 2-core machine, and hit the 120 s cell timeout
+#: with the other notebook running beside it.
+BLAS_THREADS = max(1, (os.cpu_count() or 1) // WORKERS)
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _run_one(target, job, conn):
-    """In a spawned worker: install the channel fix, run ``target(job)``, send its result."""
+    """In a spawned worker: install the channel fix, run ``target(job)``, send its result.
+
+    The kernel inherits this process's environment, so the BLAS thread count set here is
+    the kernel's.
+    """
+    for variable in BLAS_VARIABLES:
+        os.environ.setdefault(variable, str(BLAS_THREADS))
     try:
         _worker_init()
         result = target(job)

@@ -23,3 +23,9 @@ def raise_(job):
 def die(job):
     """Die without answering, as a crashed worker does."""
     os._exit(3)
+
+
+def blas_threads(job):
+    """Report the BLAS thread variables the worker (and so its kernel) runs with."""
+    return job[1], 0.0, None, {v: os.environ.get(v) for v in (
+        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}

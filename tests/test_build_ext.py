@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -135,3 +136,19 @@ class _Mixed:
 
     def __call__(self, job):
         return build_ext_jobs.answer(job) if job[1] == "slow.ipynb" else self.target(job)
+
+
+def test_kernels_share_the_cores_out_in_blas_threads(monkeypatch):
+    """Two notebooks at once get cores/2 BLAS threads each, unless the environment says."""
+    import parallel_execute
+
+    for variable in parallel_execute.BLAS_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    seen = []
+    run_jobs([(0, "a.ipynb"), (1, "b.ipynb")], build_ext_jobs.blas_threads, 2, seen.append)
+    expected = str(max(1, (os.cpu_count() or 1) // parallel_execute.WORKERS))
+    assert [r[3] for r in seen] == [dict.fromkeys(parallel_execute.BLAS_VARIABLES, expected)] * 2
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")   # an explicit choice is kept
+    seen.clear()
+    run_jobs([(0, "a.ipynb")], build_ext_jobs.blas_threads, 2, seen.append)
+    assert seen[0][3]["OPENBLAS_NUM_THREADS"] == "3"
