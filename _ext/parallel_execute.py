@@ -14,9 +14,9 @@ other chapter first and letting myst-nb re-run the failed one to report it.
 Each notebook runs in a fresh *spawned* process that installs :mod:`kernel_channel_fix` (no
 lost execute_reply, nbclient #312) and answers on a pipe of its own. No queue or lock is
 shared between workers: a worker that dies is seen as the end of its pipe and named in the
-error, and cannot block the others. (A ``ProcessPoolExecutor`` hung one clean build in ten
-here: a forked worker died holding its shared result-queue lock, the other waited on that
-lock for ever, and the pool's shutdown spun waiting for both.)
+error, and cannot block the others. (A ``ProcessPoolExecutor`` hung a clean build here: one
+forked worker died, the other blocked for ever on the result-queue lock the workers share,
+and the pool's shutdown spun waiting for both.)
 """
 
 from __future__ import annotations
