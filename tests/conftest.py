@@ -14,6 +14,18 @@ def _one_blas_thread():
         yield
 
 
+@pytest.fixture
+def explorer():
+    """A trajectory explorer (SGD and Momentum on a bowl, one lr slider), and its bowl."""
+    from optim_lib import SGD, Momentum, widgets
+    from optim_lib.landscapes import ill_conditioned_bowl
+
+    bowl = ill_conditioned_bowl(10)
+    return bowl, widgets.trajectory_explorer(
+        bowl, {"SGD": lambda lr: SGD(lr=lr), "Momentum": lambda lr: Momentum(lr=lr, rho=0.9)},
+        [widgets.float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Every test starts without the figures of the tests before it."""

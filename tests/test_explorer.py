@@ -8,20 +8,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from optim_lib import SGD, Momentum, widgets  # noqa: E402
+from optim_lib import Momentum, widgets  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
-
-
-@pytest.fixture
-def explorer():
-    bowl = ill_conditioned_bowl(10)
-    return bowl, widgets.trajectory_explorer(
-        bowl, {"SGD": lambda lr: SGD(lr=lr), "Momentum": lambda lr: Momentum(lr=lr, rho=0.9)},
-        [widgets.float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
 
 
 def test_update_with_an_unknown_control_names_it(explorer):

@@ -5,7 +5,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -16,14 +15,6 @@ from optim_lib.train import run_landscape  # noqa: E402
 from optim_lib.widgets import (noise_explorer, race_explorer, step_cost_explorer,  # noqa: E402
                                zigzag_explorer)
 from figure_support import line  # noqa: E402
-
-
-@pytest.fixture
-def explorer():
-    bowl = ill_conditioned_bowl(10)
-    return bowl, widgets.trajectory_explorer(
-        bowl, {"SGD": lambda lr: SGD(lr=lr), "Momentum": lambda lr: Momentum(lr=lr, rho=0.9)},
-        [widgets.float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
 
 
 def test_trajectory_explorer_draws_the_runs_and_update_changes_them(explorer):
