@@ -77,6 +77,26 @@ def test_checks_catch_raw_markup_and_open_plumbing(tmp_path):
                                                           "outputs_hidden": True}
 
 
+def test_website_folds_are_folded_in_lab(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("plot()", metadata={"tags": ["hide-input"]}),
+                nbformat.v4.new_code_cell("evidence()", metadata={"tags": ["hide-cell"]}),
+                nbformat.v4.new_code_cell("table()", metadata={"tags": ["hide-output"]}),
+                nbformat.v4.new_code_cell("rule()")]
+    path = tmp_path / "03_demo.ipynb"
+    nbformat.write(nb, str(path))
+    found = markup.problems(path)
+    assert [f.split(": ", 1)[1].split(" on")[0] for f in found] == [
+        "tagged hide-input", "tagged hide-cell", "tagged hide-output"], found
+    markup.convert_file(path)
+    assert markup.problems(path) == []
+    cells = nbformat.read(str(path), as_version=4).cells
+    assert cells[0].metadata["jupyter"] == {"source_hidden": True}
+    assert cells[1].metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+    assert cells[2].metadata["jupyter"] == {"outputs_hidden": True}
+    assert "jupyter" not in cells[3].metadata
+
+
 def test_glued_formats_like_glue_text():
     from optim_lib.prose import Glued, glue, glued
 

@@ -19,6 +19,10 @@ What it changes (nothing else: cell ids, tags, other metadata and the order of c
 3. Plumbing out of the way. Cells tagged ``remove-cell`` (setup, glue and hidden checks) and the
    code cells of gated solutions (between ``solution-start`` and ``solution-end``) get
    ``jupyter.source_hidden`` and ``jupyter.outputs_hidden``: Lab collapses them to a thin bar.
+4. Folded, one click away, on both. A cell tagged ``hide-input`` (plotting code, helper source:
+   the website shows a "Show code" toggle above its output) gets ``jupyter.source_hidden``; a
+   cell tagged ``hide-cell`` (evidence: code and output behind one toggle) gets both
+   ``source_hidden`` and ``outputs_hidden``; ``hide-output`` gets ``outputs_hidden``.
 """
 
 from __future__ import annotations
@@ -98,6 +102,24 @@ def collapse(cell: dict) -> bool:
     return changed
 
 
+# website tag -> what JupyterLab folds for it
+FOLDS = {"hide-input": ("source_hidden",), "hide-output": ("outputs_hidden",),
+         "hide-cell": ("source_hidden", "outputs_hidden")}
+
+
+def fold(cell: dict) -> bool:
+    """Fold in JupyterLab what the cell's hide-* tags fold on the website; True if it changed."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    keys = {k for tag in tags for k in FOLDS.get(tag, ())}
+    if not keys:
+        return False
+    jup = cell.setdefault("metadata", {}).setdefault("jupyter", {})
+    changed = any(jup.get(k) is not True for k in keys)
+    for k in keys:
+        jup[k] = True
+    return changed
+
+
 def text(cell: dict) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
@@ -121,6 +143,8 @@ def convert_notebook(nb: dict, label: str) -> dict:
             tags = cell.get("metadata", {}).get("tags", [])
             if "remove-cell" in tags or in_solution:
                 collapse(cell)
+            else:
+                fold(cell)
         if new != src:
             cell["source"] = new
     return nb
@@ -238,6 +262,12 @@ def problems(path: Path) -> list[str]:
                 found.append(f"{where}: hidden check cell (remove-cell) stands open in Lab")
             if in_solution and not hidden:
                 found.append(f"{where}: solution code cell stands open in Lab")
+            tags = cell.get("metadata", {}).get("tags", [])
+            for tag in tags:
+                missing = [k for k in FOLDS.get(tag, ()) if jup.get(k) is not True]
+                if missing:
+                    found.append(f"{where}: tagged {tag} on the website but not folded in Lab"
+                                 f" ({', '.join(missing)}); run tools/markup.py")
             if GLUE_IMPORT.search(src):
                 found.append(f"{where}: imports myst_nb's glue (use {NEW_IMPORT})")
     return found
