@@ -11,23 +11,37 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-__all__ = ["COLORS", "color_of", "figure", "contour", "plot_path", "plot_trajectories",
+__all__ = ["COLORS", "STYLES", "color_of", "style_of", "figure", "contour", "plot_path", "plot_trajectories",
            "plot_losses", "frame_player", "animate_runs", "digit_gallery",
            "animate_race",
            "plain_log_ticks", "table"]
 
-# Okabe & Ito (2008), the colour-blind-safe palette.
+# Okabe & Ito (2008), the colour-blind-safe palette: no two optimizers share a colour, and
+# each also has a line style and a marker (STYLES), so colour is never the only cue.
 COLORS = {
     "Random search": "#999999",
-    "Numeric gradient": "#56B4E9",
+    "Numeric gradient": "#0072B2",   # gradient descent, with a numeric gradient
     "GD": "#0072B2",
     "SGD": "#0072B2",
     "Momentum": "#E69F00",
-    "Nesterov": "#D55E00",
+    "Nesterov": "#CC79A7",
     "AdaGrad": "#009E73",
-    "RMSProp": "#CC79A7",
+    "RMSProp": "#56B4E9",
     "Adam": "#000000",
-    "AdamW": "#56B4E9",
+    "AdamW": "#D55E00",
+}
+# The second cue: (line style, marker) per optimizer, all different.
+STYLES = {
+    "Random search": ("-", "."),
+    "Numeric gradient": (":", "x"),
+    "GD": ("-", "o"),
+    "SGD": ("-", "o"),
+    "Momentum": ("--", "s"),
+    "Nesterov": ("-.", "^"),
+    "AdaGrad": (":", "D"),
+    "RMSProp": ((0, (5, 1, 1, 1, 1, 1)), "v"),
+    "Adam": ("-", "P"),
+    "AdamW": ((0, (8, 2)), "X"),
 }
 _EXTRA = ["#56B4E9", "#F0E442", "#999999", "#009E73", "#CC79A7", "#E69F00"]
 
@@ -59,13 +73,41 @@ def color_of(method, default_index: int = 0) -> str:
     A label that starts with a method's name ("SGD(lr=0.1)", "Adam, lr = 0.01") gets that
     method's colour; anything else gets a spare colour picked by ``default_index``.
     """
+    known = _known(method)
+    return COLORS[known] if known else _EXTRA[default_index % len(_EXTRA)]
+
+
+def _known(method):
+    """The book's name for an optimizer (instance, class, name or a label), or None."""
     name = getattr(method, "name", method)
     name = name if isinstance(name, str) else type(method).__name__
-    if name not in COLORS:
-        for known in sorted(COLORS, key=len, reverse=True):
-            if name.startswith(known) and not name[len(known):len(known) + 1].isalnum():
-                return COLORS[known]
-    return COLORS.get(name, _EXTRA[default_index % len(_EXTRA)])
+    if name in COLORS:
+        return name
+    for known in sorted(COLORS, key=len, reverse=True):
+        if name.startswith(known) and not name[len(known):len(known) + 1].isalnum():
+            return known
+    return None
+
+
+def style_of(method, default_index: int = 0) -> dict:
+    """Colour, line style and marker of an optimizer, as keyword arguments for ``ax.plot``.
+
+    ``ax.plot(x, y, **style_of("Adam"))`` draws Adam as the whole book draws it: its colour
+    plus a line style and a marker of its own (every tenth point), so that a reader who
+    cannot tell two colours apart still tells the lines apart.
+    """
+    known = _known(method)
+    if known is None:
+        return {"color": color_of(method, default_index)}
+    ls, marker = STYLES[known]
+    return {"color": COLORS[known], "linestyle": ls, "marker": marker, "markevery": 0.1,
+            "markersize": 5}
+
+
+def _line_style(method) -> object:
+    """The optimizer's line style (paths keep their step dots as markers); solid if unknown."""
+    known = _known(method)
+    return STYLES[known][0] if known else "-"
 
 
 def figure(ncols: int = 1, width: float = 4.4, height: float = 3.4, **kw):
@@ -111,7 +153,7 @@ def plot_trajectories(landscape, runs, ax=None, title=None, colors=None):
     ax = contour(landscape, ax=ax, title=title)
     for i, run in enumerate(runs):
         color = colors[i] if colors else color_of(run.label, i)
-        plot_path(ax, run, color=color)
+        plot_path(ax, run, color=color, ls=_line_style(run.label))
     ax.legend(loc="best", framealpha=0.9)
     return ax
 
@@ -124,8 +166,10 @@ def plot_losses(curves, ax=None, log: bool = True, title: str | None = None,
     if not isinstance(curves, dict):
         curves = {run.label: run.losses for run in curves}
     for i, (label, values) in enumerate(curves.items()):
-        color = colors[i] if colors else color_of(label, i)
-        ax.plot(np.arange(len(values)), values, color=color, label=label, lw=1.6)
+        style = style_of(label, i)
+        if colors:
+            style["color"] = colors[i]
+        ax.plot(np.arange(len(values)), values, label=label, lw=1.6, **style)
     if log:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel + (" (log scale)" if log else ""), title=title)
@@ -267,7 +311,7 @@ def animate_race(panels, steps, title: str | None = None, width: float = 9.0,
         contour(landscape, ax=ax, n=100, levels=15)
         ax.set_ylabel("$y$" if ax is axes[0] else "")
         for i, r in enumerate(runs):
-            (line,) = ax.plot([], [], color=color_of(r.label, i), lw=1.4,
+            (line,) = ax.plot([], [], color=color_of(r.label, i), lw=1.4, ls=_line_style(r.label),
                               marker=".", ms=2.5, label=r.label, zorder=4)
             lines.append((line, r))
     handles = [line for line, _ in lines[:len(panels[0][1])]]
