@@ -110,6 +110,8 @@ def expected_collapsed(chapter):
         if cell["cell_type"] == "markdown":
             in_solution = bool(SOLUTION_START.search(src)) or (
                 in_solution and not SOLUTION_END.search(src))
+            if cell["metadata"].get("jupyter", {}).get("source_hidden"):
+                hidden[i] = "website-only markup (the reference list's bibliography directive)"
         elif "remove-cell" in cell["metadata"].get("tags", []):
             hidden[i] = "plumbing (remove-cell)"
         elif in_solution:
@@ -232,7 +234,10 @@ def read_problems(cells, chapter):
         return [f"Lab shows {len(cells)} cells, the notebook has {n_cells}"]
     for cell in cells:
         where = f"cell {cell['index']}"
-        if cell["markdown"]:
+        if cell["markdown"] and cell["index"] in hidden:
+            if cell["inputShown"]:
+                found.append(f"{where}: {hidden[cell['index']]} stands open")
+        elif cell["markdown"]:
             if not cell["rendered"]:
                 found.append(f"{where}: markdown not rendered")
             for pattern in RAW:
