@@ -9,9 +9,10 @@
 * Alt text for every figure: ``optim_lib.player`` writes a description of each figure
   (its titles, axis labels and legend) into the PNG's ``Description`` chunk; here it
   becomes the ``alt`` of the image (instead of the hashed file name).
-* ``book_site.css``: the kernel-free players' layout; figures wider than a phone keep
-  their size and scroll in their own box (the page never scrolls sideways); in the dark
-  theme a player sits on the same light card as the theme gives every image.
+* ``book_site.css``: the kernel-free players' layout; on a phone every figure and player fits
+  the screen's width, and a tap on a wide figure shows it at full size in a box of its own
+  that scrolls (a second tap fits it again); in the dark theme a player sits on the same
+  light card as the theme gives every image.
 
 Sphinx loads MathJax 3 from a CDN by default. The pip package ``django-static-mathjax``
 (pinned in requirements.txt) ships MathJax 3's browser build; this extension copies it
@@ -73,7 +74,19 @@ JS = """
       }
     });
   }
-  window.addEventListener("load", tabStops);
+  // On a phone a wide figure fits the screen; a tap shows it at full size (and back).
+  function zoomable() {
+    document.querySelectorAll(".cell_output img.ol-wide").forEach(function (img) {
+      if (img.dataset.olZoom) return;
+      img.dataset.olZoom = "1";
+      img.title = "Tap to see this figure at full size";
+      img.addEventListener("click", function () {
+        img.classList.toggle("ol-zoomed");
+        tabStops();
+      });
+    });
+  }
+  window.addEventListener("load", function () { zoomable(); tabStops(); });
   window.addEventListener("resize", tabStops);
 })();
 """
@@ -106,10 +119,14 @@ CSS = """
 .cell_output, .bd-article .output.text_html { max-width: 100%; overflow-x: auto; }
 .cell_output img { max-width: 100%; height: auto; }
 @media (max-width: 720px) {
-  /* A multi-panel figure shrunk to a phone's width is too small to read: keep its
-     size and let it scroll sideways inside its own box. */
-  .cell_output img.ol-wide, .ol-wide .ol-stack, .ol-wide img.ol-base { max-width: none; }
-  .cell_output img.ol-wide, .ol-wide img.ol-base { width: auto; }
+  /* On a phone every figure and player fits the width; a tap on a wide figure shows it at
+     its full size inside its own scroll box (book_site.js), and the caption says so. */
+  .cell_output img.ol-wide { cursor: zoom-in; }
+  .cell_output img.ol-wide.ol-zoomed { max-width: none; width: auto; cursor: zoom-out; }
+  .cell_output:has(img.ol-wide)::after {
+    content: "Tap the figure to see it at full size."; display: block;
+    font-size: 0.8rem; color: var(--pst-color-text-muted, #555); margin-top: 0.2rem;
+  }
 }
 /* Dark theme: matplotlib draws dark ink on white. The theme already puts every image on a
    light card, dimmed (brightness .8, contrast 1.2); a player gets the same card as a whole,
