@@ -13,6 +13,7 @@ And the intro's map links every chapter of the table of contents.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -41,7 +42,8 @@ def prose_text(html: str) -> str:
     return root.get_text("\n")
 
 
-def headings(html: str) -> set[str]:
+@lru_cache(maxsize=64)
+def headings(html: str) -> frozenset[str]:
     root = article(html)
     found = set()
     for h in root.find_all(["h1", "h2", "h3", "h4", "p"]):
@@ -49,11 +51,12 @@ def headings(html: str) -> set[str]:
             continue
         text = h.get_text(" ", strip=True).replace("#", "").strip()
         found.add(re.sub(r"\s+", " ", text).lower())
-    return found
+    return frozenset(found)
 
 
-def ids(html: str) -> set[str]:
-    return {el["id"] for el in BeautifulSoup(html, "html.parser").find_all(id=True)}
+@lru_cache(maxsize=64)
+def ids(html: str) -> frozenset[str]:
+    return frozenset(el["id"] for el in BeautifulSoup(html, "html.parser").find_all(id=True))
 
 
 def page_problems(html: str, page: str, pages: dict[str, str]) -> list[str]:
