@@ -24,6 +24,9 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
+
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 from optim_lib import widgets  # noqa: E402
@@ -60,7 +63,10 @@ def _run_cells(path: Path, shell: InteractiveShell):
             continue
         source = "".join(cell["source"])
         code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%"))
-        result = shell.run_cell(code, silent=True)
+        # store_history: each cell gets its own execution count, as in a kernel (glue counts
+        # its values per cell); the displayed results go nowhere
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = shell.run_cell(code, store_history=True)
         if not result.success:
             raise RuntimeError(f"{path.name}: a cell failed: {result.error_in_exec!r}")
 

@@ -100,8 +100,7 @@ def style_of(method, default_index: int = 0) -> dict:
     if known is None:
         return {"color": color_of(method, default_index)}
     ls, marker = STYLES[known]
-    return {"color": COLORS[known], "linestyle": ls, "marker": marker, "markevery": 0.1,
-            "markersize": 5}
+    return {"color": COLORS[known], "linestyle": ls, "marker": marker, "markevery": 0.1}
 
 
 def _line_style(method) -> object:
