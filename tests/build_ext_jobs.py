@@ -12,6 +12,15 @@ def answer(job):
     return job[1], job[2], None
 
 
+def answer_and_mark(job):
+    """Finish after ``job[2]`` seconds and leave a mark in the file ``job[3]``: a job that was
+    killed leaves none."""
+    time.sleep(job[2])
+    with open(job[3], "w") as f:
+        f.write("finished")
+    return job[1], job[2], None
+
+
 def fail(job):
     return job[1], 0.5, "cell 3: RuntimeError: planted error"
 

@@ -119,13 +119,15 @@ def test_run_jobs_reports_every_result_two_at_a_time():
     (build_ext_jobs.raise_, "nb0.ipynb: ValueError: planted in the worker"),
     (build_ext_jobs.fail, "nb0.ipynb: cell 3: RuntimeError: planted error"),
 ])
-def test_run_jobs_fails_fast_and_names_the_notebook(target, message):
-    """A failing or dying worker stops the run at once; the slow neighbour is killed, not awaited."""
-    slow = (1, "slow.ipynb", 120.0)
-    seen, error, seconds = _run([slow, (0, "nb0.ipynb", 0.0)], _Mixed(target))
+def test_run_jobs_fails_fast_and_names_the_notebook(target, message, tmp_path):
+    """A failing or dying worker stops the run at once; the slow neighbour is killed, not
+    awaited: it never gets to leave its mark."""
+    mark = tmp_path / "slow-finished"
+    slow = (1, "slow.ipynb", 60.0, str(mark))   # awaited, it would leave its mark within 60 s
+    seen, error, _ = _run([slow, (0, "nb0.ipynb", 0.0)], _Mixed(target))
     assert error == message
     assert [uri for uri, _, _ in seen] == ["nb0.ipynb"]
-    assert seconds < 60, "the 120 s neighbour was killed, not awaited"
+    assert not mark.exists(), "the slow neighbour ran to its end"
 
 
 class _Mixed:
@@ -135,7 +137,7 @@ class _Mixed:
         self.target = target
 
     def __call__(self, job):
-        return build_ext_jobs.answer(job) if job[1] == "slow.ipynb" else self.target(job)
+        return build_ext_jobs.answer_and_mark(job) if job[1] == "slow.ipynb" else self.target(job)
 
 
 def test_kernels_share_the_cores_out_in_blas_threads(monkeypatch):
