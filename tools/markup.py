@@ -54,11 +54,12 @@ SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
 CHAPTER = re.compile(r"^(\d+|[A-Z])_")
 
 
-def chapter_label(path: Path) -> str:
-    """'11' for chapters/11_which_optimizer.ipynb, 'A' for chapters/A_cost_of_a_step.ipynb."""
+def chapter_label(path: Path) -> str | None:
+    """'11' for chapters/11_which_optimizer.ipynb, 'A' for chapters/A_cost_of_a_step.ipynb,
+    None for a page that is not a numbered chapter (chapters/cheat_sheet.ipynb)."""
     m = CHAPTER.match(Path(path).name)
     if not m:
-        raise ValueError(f"path must name a chapter like 11_name.ipynb or A_name.ipynb, got {path}")
+        return None
     label = m.group(1)
     return str(int(label)) if label.isdigit() else label
 
@@ -76,6 +77,9 @@ def number_exercises(source: str, label: str, count: int) -> tuple[str, int]:
     """Set ``:enumerator: label.k`` as the first option of every exercise directive."""
     out, pos = [], 0
     for m in EXERCISE.finditer(source):
+        if label is None:
+            raise ValueError("an exercise needs a numbered chapter (11_name.ipynb), "
+                             "got one on a page without a chapter number")
         out.append(source[pos:m.end()])
         pos = m.end()
         # the directive's option block: the lines starting with :name: right after the header

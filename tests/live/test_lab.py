@@ -282,7 +282,7 @@ TIMEOUT = 600.0  # seconds one chapter may take from Run All to idle (a busy 2-c
 def read_chapter(page, chapter):
     """Everything the learner sees, checked: a list of problems (empty: all good)."""
     found = read_problems(page.evaluate(READ_PAGE), chapter)
-    moved = slider_redraws(page)
+    moved = slider_redraws(page) if chapter_label(Path(chapter)) is not None else None
     if moved:
         found.append(moved)
     SHOTS.mkdir(parents=True, exist_ok=True)
