@@ -6,6 +6,10 @@
   at build time over a grid of every control's values, rendered into a player with one
   labelled slider per control (:func:`optim_lib.player.control_player`) that still
   works on the static site.
+* ``explorer.show(sweep, values)`` — the one a chapter calls: the twin when the book's
+  build executes the notebook (its kernels run with ``OPTIM_LIB_SITE=1``, set by
+  ``_ext/parallel_execute.py``), the live sliders anywhere else (JupyterLab, nbval). So
+  a learner sees one explorer in each place, and the build creates no widget at all.
 
 Both go through the same ``update``, so what a reader sees on the website is
 exactly what the sliders would show. ``update`` changes the data of existing
@@ -15,6 +19,7 @@ artists instead of plotting anew, so a redraw costs one render of the figure.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -27,6 +32,9 @@ from matplotlib.text import Text
 from PIL import Image
 
 from . import plots
+
+#: Set to "1" in the kernels of the book's build (``_ext/parallel_execute.py``).
+SITE_BUILD = "OPTIM_LIB_SITE"
 
 __all__ = ["Control", "Explorer", "float_slider", "log_slider", "int_slider", "choice",
            "positive_grid", "nearest_index", "snap"]
@@ -167,6 +175,13 @@ class Explorer:
 
         out = w.interactive_output(show, ctrls)
         return w.VBox([w.HBox(list(ctrls.values()), layout=w.Layout(flex_flow="row wrap")), out])
+
+    def show(self, sweep: str | None = None, values=None, **twin_options):
+        """The explorer for where the notebook runs: the kernel-free :meth:`twin` (called
+        with these arguments) in the book's build, the :meth:`live` sliders elsewhere."""
+        if os.environ.get(SITE_BUILD) == "1":
+            return self.twin(sweep, values, **twin_options)
+        return self.live()
 
     def render(self) -> bytes:
         """The figure as PNG bytes, as the live widget shows it after each move.

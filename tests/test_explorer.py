@@ -91,3 +91,20 @@ def test_blitted_render_matches_a_full_draw():
     differ = (np.abs(blitted - full).max(axis=2) > 30).mean()
     assert differ < 0.01, f"{differ:.1%} of the pixels differ from a full draw"
     assert ex.render() != first          # and the picture did change with lr
+
+
+def test_show_is_the_twin_in_the_book_build_and_live_elsewhere(explorer, monkeypatch):
+    import ipywidgets
+    from IPython.display import HTML
+
+    from optim_lib.explorer import SITE_BUILD
+
+    _, ex = explorer
+    monkeypatch.delenv(SITE_BUILD, raising=False)
+    assert isinstance(ex.show("lr", values=[0.01, 0.1]), ipywidgets.VBox)
+    monkeypatch.setenv(SITE_BUILD, "1")
+    from optim_lib.player import player_data
+
+    shown = ex.show("lr", values=[0.01, 0.1])
+    assert isinstance(shown, HTML)
+    assert player_data(shown.data)["values"] == [["0.01", "0.1"]]
