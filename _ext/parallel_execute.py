@@ -30,6 +30,8 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+import private_api
+
 LOGGER = logging.getLogger(__name__)
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -53,22 +55,15 @@ def _failed_cell(nb) -> tuple[int | None, str]:
 
 def _execute(job):
     """Run one notebook into the cache; return (uri, seconds, None) or (uri, seconds, error)."""
-    pk, uri, cache_path, timeout = job
-    from jupyter_cache import get_cache
-    from jupyter_cache.executors.utils import create_cache_bundle, single_nb_execution
+    import private_api   # _ext/ is on sys.path here and in spawned workers
 
-    cache = get_cache(cache_path)
-    project_nb = cache.get_project_notebook(pk)
-    result = single_nb_execution(project_nb.nb, cwd=str(Path(uri).parent), timeout=timeout,
-                                 allow_errors=False, record_timing=True)
-    if result.err is not None:
-        index, what = _failed_cell(result.nb)
-        return uri, result.time, f"cell {index}: {what}" if index is not None else what
-    for cell in result.nb.cells:          # the timing stamps were only for error reports
-        cell.get("metadata", {}).pop("execution", None)
-    bundle = create_cache_bundle(project_nb, result.cwd, None, result.time, None)
-    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-    return uri, result.time, None
+    pk, uri, cache_path, timeout = job
+    nb, seconds, err = private_api.execute_into_cache(cache_path, pk, str(Path(uri).parent),
+                                                      timeout)
+    if err is not None:
+        index, what = _failed_cell(nb)
+        return uri, seconds, f"cell {index}: {what}" if index is not None else what
+    return uri, seconds, None
 
 
 def _execute_outdated(app, env, docnames):
@@ -78,7 +73,7 @@ def _execute_outdated(app, env, docnames):
 
     notebooks = [Path(env.doc2path(name)) for name in docnames]
     notebooks = [p for p in notebooks if p.suffix == ".ipynb"]
-    path = app.env.mystnb_config.execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    path = private_api.execution_cache_path(app) or Path(app.outdir).parent / ".jupyter_cache"
     cache = get_cache(str(path))
     records = [cache.add_nb_to_project(str(p)) for p in notebooks]
     outdated = [r for r in records if _needs_run(cache, r)]
@@ -178,6 +173,7 @@ def _needs_run(cache, record) -> bool:
 
 
 def setup(app):
+    private_api.check_versions()
     app.setup_extension("kernel_channel_fix")
     app.connect("env-before-read-docs", _execute_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,7 @@
 :func:`describe` turns a matplotlib figure into alt text (its titles, axis labels and
 legend entries); the kernel-free player (:mod:`optim_lib.player`) gives every frame its
 own, and :func:`install_figure_alt` makes every figure a notebook displays carry one (in
-the PNG's ``Description`` text chunk, which the site extension ``_ext/book_site.py`` turns
+the PNG's ``Description`` text chunk, which the site extension ``_ext/figure_alt.py`` turns
 into the ``alt`` attribute).
 """
 

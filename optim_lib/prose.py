@@ -10,7 +10,7 @@ and both readers of the notebook fill it in:
   live kernel when the markdown cell is run, and shows the result;
 - the website (jupyter-book, notebooks executed into a cache, no kernel at build time) reads the
   value that :func:`glue` stored in the cell's output with ``myst_nb.glue``: the Sphinx extension
-  ``_ext/live_markup.py`` maps ``{eval}`glued["key:spec"]``` to ``{glue:text}`key:spec```.
+  ``_ext/glued_eval.py`` maps ``{eval}`glued["key:spec"]``` to ``{glue:text}`key:spec```.
 
 ``glued["key:spec"]`` is ``format(value, spec)``: the format spec of ``{glue:text}``
 (``.1f``, ``.0e``, ``+.2f``, ...). ``glued["key"]`` is the value itself (a number, or a rich

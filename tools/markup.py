@@ -10,7 +10,7 @@ What it changes (nothing else: cell ids, tags, other metadata and the order of c
 
 1. Glued numbers. ``{glue:text}`key:spec``` (and ``{glue:md}`key```, ``{glue}`key``` and the
    ``{glue:}`` block directive) become ``{eval}`glued["key:spec"]```. JupyterLab evaluates that
-   expression in the kernel (``optim_lib.prose.glued``); on the website ``_ext/live_markup.py``
+   expression in the kernel (``optim_lib.prose.glued``); on the website ``_ext/glued_eval.py``
    reads it back as the glued value. ``from myst_nb import glue`` becomes
    ``from optim_lib.prose import glue, glued`` (same ``glue``, and it keeps the value for Lab).
 2. Exercise numbers per chapter. Every ``{exercise}`` directive gets ``:enumerator: 11.2``

@@ -12,7 +12,7 @@ For each chapter of _toc.yml, writes OUT_DIR/<chapter>.ipynb where
 - exercise cells stay as their stubs, so their checkers say "not done yet" until solved;
 - outputs and Lab's evaluated expressions are cleared.
 
-The website's download button serves these files (``_ext/live_markup.py``).
+The website's download button serves these files (``_ext/student_download.py``).
 """
 
 from __future__ import annotations

@@ -64,9 +64,11 @@ def open_page(browser, url, viewport=None, color_scheme="light"):
 
     page.route("**/*", guard)
     page.goto(url, wait_until="load")
-    # MathJax typesets asynchronously; wait until it says it is done.
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("MathJax.startup.promise")
+    # MathJax typesets asynchronously; wait until it says it is done (a page without math,
+    # like the cheat sheet, does not load it).
+    if page.evaluate("!!document.querySelector('script[src*=\"mathjax\"]')"):
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("MathJax.startup.promise")
     return page
 
 
@@ -76,7 +78,8 @@ def self_contained_and_typeset(page):
         problems.append(f"requests outside 127.0.0.1: {page.outside}")
     if page.errors:
         problems.append(f"console errors: {page.errors}")
-    if page.locator("mjx-container").count() == 0:
+    has_math = page.locator(".math").count() > 0
+    if has_math and page.locator("mjx-container").count() == 0:
         problems.append("no math typeset by MathJax")
     if page.locator("mjx-merror").count():
         problems.append("MathJax reported a TeX error")
