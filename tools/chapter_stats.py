@@ -59,8 +59,8 @@ def open_prose(source: str) -> str:
                          or any("dropdown" in o for o in opts if o.strip().startswith(":class:")))
             inside_collapsed = any(c for _, c in stack)
             stack.append((m.group("fence"), collapsed))
-            if not collapsed and not inside_collapsed:
-                out.append(m.group("arg"))          # a title is read
+            if not inside_collapsed:
+                out.append(m.group("arg"))          # a title is read, even a closed one's
             i = j
             continue
         if stack and line.strip() == stack[-1][0]:
