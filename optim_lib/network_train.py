@@ -78,6 +78,18 @@ class NetRuns:
         acc = self.net.accuracy(params, X_test.astype(params.dtype), data.y_test)
         return np.where(self.diverged[group], np.nan, acc)
 
+    def select(self, groups) -> "NetRuns":
+        """The same runs restricted to the groups ``groups`` (indices, in that order)."""
+        idx = np.asarray(groups)
+        n = self.val_acc.shape[1]
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or idx.size == 0 \
+                or idx.min() < -n or idx.max() >= n:
+            raise ValueError(f"groups must be a non-empty list of group indices below {n}, "
+                             f"got {groups!r}")
+        return NetRuns(self.net, self.seeds, self.checkpoints, self.params[:, idx],
+                       self.val_acc[:, idx], self.step_loss[:, idx], self.epoch_loss[:, idx],
+                       self.diverged_at[idx], self.steps_per_epoch)
+
     def at(self, epoch: int) -> int:
         """The index of checkpoint ``epoch``."""
         if epoch not in self.checkpoints:

@@ -99,6 +99,14 @@ class MLP:
 
     # --- parameters -------------------------------------------------------------------
 
+    def weight_mask(self) -> np.ndarray:
+        """A boolean vector over ``params``: True for the entries of the weight matrices
+        ``W``, False for the biases ``b`` (for parameter groups, :mod:`optim_lib.param_groups`)."""
+        mask = np.zeros(self.n_params, dtype=bool)
+        for w, _, _ in self._slices:
+            mask[w] = True
+        return mask
+
     def _check_params(self, params):
         if not isinstance(params, np.ndarray) or not np.issubdtype(params.dtype, np.floating):
             raise TypeError(f"params must be a float numpy array, got {type(params).__name__}"
