@@ -129,10 +129,41 @@ def check_random_local_search(fn) -> CheckResult:
     W, loss = out
     diff = compare_arrays("best_W", W, ref.W) or compare_arrays("best_loss", loss, ref.best_loss)
     if diff:
-        if np.isscalar(loss) and loss > ref.best_loss + 1e-9:
-            diff += " — a try should be kept only when it lowers the best loss so far"
-        return _fail(diff)
+        for mistake, hint in _LOCAL_SEARCH_MISTAKES:
+            W_m, loss_m = mistake(loss_fn, W0.copy(), 50, 0.3, 7)
+            if not (compare_arrays("best_W", W, W_m) or compare_arrays("best_loss", loss, loss_m)):
+                return _fail(f"{diff} — {hint}")
+        return _fail(diff + " — draw one rng.standard_normal(W_best.shape) per try, "
+                            "step from the best point so far, keep only a lower loss")
     return _pass(f"same best loss as the reference after 50 tries ({ref.best_loss:.4f})")
+
+
+def _local_search_from_start(loss_fn, W0, tries, step_size, seed):
+    rng = np.random.default_rng(seed)
+    best_W, best_loss = W0, loss_fn(W0)
+    for _ in range(tries):
+        W = W0 + step_size * rng.standard_normal(W0.shape)
+        loss = loss_fn(W)
+        if loss < best_loss:
+            best_W, best_loss = W, loss
+    return best_W, best_loss
+
+
+def _local_search_keeps_every_try(loss_fn, W0, tries, step_size, seed):
+    rng = np.random.default_rng(seed)
+    W = W0
+    for _ in range(tries):
+        W = W + step_size * rng.standard_normal(W0.shape)
+    return W, loss_fn(W)
+
+
+# The mistakes the checker recognises, each with the hint it gives.
+_LOCAL_SEARCH_MISTAKES = (
+    (_local_search_from_start, "every try should step from W_best, the best point so far, "
+                               "not from the start W0"),
+    (_local_search_keeps_every_try, "a try should be kept only when it lowers the best loss "
+                                    "so far"),
+)
 
 
 def check_centered_difference(fn) -> CheckResult:

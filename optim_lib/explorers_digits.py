@@ -20,37 +20,58 @@ _REL_FLOOR = 1e-17   # relative errors of exactly 0 are drawn here on log axes
 
 def random_search_explorer(loss_fn, shape, max_tries: int = 400,
                            scales=(1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1), scale: float = 1e-1,
-                           seed: int = 0) -> Explorer:
+                           seed: int = 0, searches: dict | None = None) -> Explorer:
     """Chapter 1: best loss found by random search against the number of tries.
 
     One search per scale of ``W`` is run up front (seeded), so moving the sliders
     only redraws. Controls: ``tries`` (how many guesses) and ``scale`` (std of W,
-    one of ``scales``; ``scale`` is the default).
+    one of ``scales``; ``scale`` is the default). ``searches`` may hand over searches
+    already run (scale -> :class:`~optim_lib.search.SearchResult` of at least
+    ``max_tries`` tries, e.g. the chapter's own); their first ``max_tries`` tries are
+    shown, and only the missing scales are searched.
     """
-    from .search import random_search
+    from .search import SearchResult, random_search
 
-    results = {s: random_search(loss_fn, shape, tries=max_tries, scale=s, seed=seed) for s in scales}
+    searches = {} if searches is None else dict(searches)
+    results = {}
+    for s in scales:
+        r = searches.get(s)
+        if r is None:
+            r = random_search(loss_fn, shape, tries=max_tries, scale=s, seed=seed)
+        elif not isinstance(r, SearchResult) or len(r.losses) < max_tries:
+            raise ValueError(f"searches[{s!r}] must be a SearchResult of at least {max_tries} "
+                             f"tries, got {r!r}")
+        losses = np.asarray(r.losses[:max_tries])     # the explorer shows losses only (no W)
+        results[s] = SearchResult(None, float(losses.min()), losses)
     fig, (ax,) = plots.figure(width=6.0, height=3.4)
     tries_axis = np.arange(1, max_tries + 1)
-    for s, r in results.items():
-        ax.plot(tries_axis, r.best_so_far, color="0.85", lw=1)
-    (every,) = ax.plot([], [], ".", color=plots.COLORS["Random search"], ms=3, label="loss of each try")
+    for i, (s, r) in enumerate(results.items()):
+        ax.plot(tries_axis, r.best_so_far, color="0.8", lw=1,
+                label="best so far, other scales" if i == 0 else None)
+    style = plots.style_of("Random search")
+    (every,) = ax.plot([], [], ".", color=style["color"], ms=3, label="loss of each try")
     (best,) = ax.plot([], [], color="#0072B2", lw=2, label="best loss so far")
     marker = ax.axvline(1, color="k", ls=":", lw=1)
-    ax.set(xscale="log", xlabel="number of tries (log scale)", ylabel="SVM loss",
+    # One y-axis for every scale (log: the losses span decades), so that moving the scale
+    # control moves the curves, not the axis.
+    low = min(r.best_loss for r in results.values())
+    high = max(np.percentile(r.losses, 98) for r in results.values())
+    if low > 0:
+        ax.set_yscale("log")
+        ax.set_ylim(low / 1.25, high * 1.25)
+    else:
+        ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+    ax.set(xscale="log", xlabel="number of tries (log scale)", ylabel="SVM loss (log scale)",
            xlim=(1, max_tries))
-    ax.legend(loc="upper right")
+    ax.legend(loc="center right", fontsize=8)
 
     def update(tries, scale):
         r = results[scale]
-        top = np.percentile(r.losses, 98)
-        ax.set_ylim(r.best_loss - 0.05 * (top - r.best_loss) - 1e-3, top)
         every.set_data(tries_axis[:tries], r.losses[:tries])
         best.set_data(tries_axis[:tries], r.best_so_far[:tries])
         marker.set_xdata([tries, tries])
-        ax.set_title(f"scale of W = {scale:g}: best loss after {tries} "
-                     f"{'try' if tries == 1 else 'tries'} = "
-                     f"{r.best_so_far[tries - 1]:.3f} (grey: other scales)")
+        ax.set_title(f"scale {scale:g}, {tries} {'try' if tries == 1 else 'tries'}: "
+                     f"best loss {r.best_so_far[tries - 1]:.3f}")
 
     return Explorer(fig, update, [int_slider("tries", 1, max_tries, max_tries),
                                   choice("scale", scales, scale, description="scale of W")])

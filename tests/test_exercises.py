@@ -209,7 +209,10 @@ def test_check_random_local_search_rejects_keeping_worse_tries():
 
 
 def test_check_random_local_search_rejects_other_mistakes():
-    assert check_random_local_search(local_search_from_start).status == "fail"
+    result = check_random_local_search(local_search_from_start)
+    assert result.status == "fail"
+    assert "step from W_best" in result.message               # the hint that fits the mistake
+    assert "only when it lowers" not in result.message
     only_W = lambda *args: local_search(*args)[0]                       # noqa: E731
     result = check_random_local_search(only_W)
     assert result.status == "fail" and "(best_W, best_loss)" in result.message

@@ -171,3 +171,50 @@ def test_sgd_batch_explorer_rejects_bad_arguments(data, kw, match):
     args.update(kw)
     with pytest.raises(ValueError, match=match):
         sgd_batch_explorer(data, **args)
+
+
+def test_random_search_explorer_keeps_one_y_axis_for_every_scale():
+    """Chapter 1's player: the scale control moves the curves, not the axis (log, fixed)."""
+    rng = np.random.default_rng(5)   # not seed 0's first draw
+    target = rng.standard_normal((2, 3))
+
+    def loss_fn(W):
+        return float(np.sum((W - target) ** 2))
+
+    scales = (1e-2, 1e-1, 1.0, 10.0)
+    ex = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=30, scales=scales, scale=1e-1)
+    ax = ex.fig.axes[0]
+    assert ax.get_yscale() == "log"
+    limits = set()
+    for s in scales:
+        ex.update(tries=30, scale=s)
+        limits.add(ax.get_ylim())
+        best = line(ax, "best loss so far").get_ydata()
+        lo, hi = ax.get_ylim()
+        assert lo < best.min() and best.max() < hi                   # every curve fits
+    assert len(limits) == 1
+    assert len(ax.get_title()) <= 50                                 # fits the figure's width
+
+
+def test_random_search_explorer_reuses_searches_already_run():
+    """Handing over longer searches (same seed) shows exactly what searching anew shows."""
+    rng = np.random.default_rng(5)
+    target = rng.standard_normal((2, 3))
+
+    def loss_fn(W):
+        return float(np.sum((W - target) ** 2))
+
+    scales = (1e-1, 1.0)
+    long = {s: random_search(loss_fn, (2, 3), tries=50, scale=s, seed=0) for s in scales}
+    given = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales,
+                                           searches={1.0: long[1.0]})
+    fresh = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales)
+    for ex in (given, fresh):
+        ex.update(tries=20, scale=1.0)
+    a, b = given.fig.axes[0], fresh.fig.axes[0]
+    np.testing.assert_array_equal(line(a, "loss of each try").get_ydata(),
+                                  line(b, "loss of each try").get_ydata())
+    assert a.get_title() == b.get_title() and a.get_ylim() == b.get_ylim()
+    with pytest.raises(ValueError, match=r"searches\[1.0\] must be a SearchResult of at least"):
+        widgets.random_search_explorer(loss_fn, (2, 3), max_tries=60, scales=scales,
+                                       searches={1.0: long[1.0]})
