@@ -13,6 +13,7 @@ Each factory returns an :class:`~optim_lib.explorer.Explorer`.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from . import checks, plots
@@ -50,7 +51,12 @@ def directions_explorer(methods: dict, controls: list[Control], condition: float
                          f"= {steps + 1}, got {window!r}")
     target = checks.positive("target", target)
     bowl = ill_conditioned_bowl(condition)
-    fig, (ax, ax_x, ax_y) = plots.figure(ncols=3, width=3.1, height=3.2)
+    # the path on top, the two directions side by side below it: panels wide enough to read
+    # at the book's page width (three in a row were about 220 px each)
+    fig = plt.figure(figsize=(6.4, 5.9), layout="constrained")
+    grid = fig.add_gridspec(2, 2, height_ratios=(1.0, 1.0))
+    ax = fig.add_subplot(grid[0, :])
+    ax_x, ax_y = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
     plots.contour(bowl, ax=ax, title="path")
     paths, xs, ys = {}, {}, {}
     for i, label in enumerate(methods):
@@ -59,12 +65,12 @@ def directions_explorer(methods: dict, controls: list[Control], condition: float
                                 zorder=4)
         xs[label], = ax_x.plot([], [], color=color, lw=1.6, label=label)
         ys[label], = ax_y.plot([], [], color=color, lw=1.6, label=label)
-    legend = ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    legend = ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     ax_y.axvspan(start, stop - 1, color="0.9", zorder=0)
     for a, name in ((ax_x, "along the valley: |x|"), (ax_y, "across the valley: |y|")):
         a.set(yscale="log", xlim=(0, steps), ylim=(_FLOOR, 10.0), xlabel="step", title=name)
         plots.plain_log_ticks(a)
-    suptitle = fig.suptitle(" \n \n ", fontsize=9)
+    suptitle = fig.suptitle(" \n \n ", fontsize=10)
 
     def update(**params):
         status = []
