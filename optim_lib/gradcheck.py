@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["numeric_gradient", "relative_error", "norm_relative_error", "grad_check"]
+__all__ = ["numeric_gradient", "relative_error", "norm_relative_error", "roundoff_floor",
+           "grad_check"]
 
 METHODS = ("forward", "centered")
+ROUNDOFF_FACTOR = 10.0     # atol = ROUNDOFF_FACTOR · eps · |f(x)| / h
+RTOL = 1e-6
 
 
 def _check_h(h):
@@ -96,20 +99,49 @@ def norm_relative_error(a, b):
     return float(np.linalg.norm(a - b) / denom) if denom > 0 else 0.0
 
 
-def grad_check(f, x, analytic, num_checks=10, h=1e-5, seed=0, method="centered"):
+def roundoff_floor(fx, h, factor=ROUNDOFF_FACTOR):
+    """The absolute floor of the gradient check: ``factor · eps · |fx| / h``.
+
+    ``fx = f(x)`` is computed to about eps·|fx|; a difference quotient divides the
+    difference of two such values by h (forward) or 2h (centered), so it carries an
+    absolute round-off of about eps·|fx| / h, whatever the size of the entry.
+    """
+    _check_h(h)
+    if isinstance(fx, bool) or not isinstance(fx, (int, float, np.floating)) or not np.isfinite(fx):
+        raise ValueError(f"fx must be a finite number, got {fx!r}")
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not (0 < factor < np.inf):
+        raise ValueError(f"factor must be a finite number > 0, got {factor!r}")
+    return float(factor * np.finfo(float).eps * abs(fx) / h)
+
+
+def _check_tol(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 <= value < np.inf):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def grad_check(f, x, analytic, num_checks=10, h=1e-5, seed=0, method="centered",
+               rtol=RTOL, atol=None):
     """Compare an analytic gradient with the centered difference on sampled coordinates.
 
     Returns a dict: ``index`` (the sampled coordinates), the arrays ``analytic``,
-    ``numeric`` and ``rel_error`` (one value per sampled coordinate), and the float
-    ``norm_error``, :func:`norm_relative_error` of the sampled analytic and numeric
-    entries. As a rule of thumb (CS231n): a relative error below 1e-7 is right, above
-    1e-2 is almost certainly a bug; a hinge kink between x − h and x + h can raise a
-    correct gradient's error. Judge a gradient by ``norm_error``: ``rel_error`` of an
-    entry near the round-off of the difference quotient (about eps·|f(x)| / h) is
-    noise, and can exceed 1e-6 for a correct gradient.
+    ``numeric`` and ``rel_error`` (one value per sampled coordinate), the float
+    ``norm_error`` (:func:`norm_relative_error` of the sampled entries), and the
+    verdict: ``atol`` (the absolute floor used), ``close`` (per coordinate,
+    ``np.isclose(analytic, numeric, rtol, atol)``) and ``passed`` (every one close).
+
+    Judge a gradient by ``close``: with ``atol`` at the round-off of the difference
+    quotient (default :func:`roundoff_floor` of f(x), ten times eps·|f(x)| / h), a
+    correct gradient passes on every machine, and a bug in the small entries is
+    still seen. ``rel_error`` of an entry near that round-off is noise (it can exceed
+    1e-6 for a correct gradient); ``norm_error`` is robust but blind to a bug that
+    lives in the small entries. A hinge kink between x − h and x + h can make a
+    correct gradient's entry fail: check it with a smaller h.
     """
     _check_h(h)
     _check_method(method)
+    _check_tol("rtol", rtol)
+    if atol is not None:
+        _check_tol("atol", atol)
     analytic = np.asarray(analytic)
     if analytic.shape != x.shape:
         raise ValueError(f"analytic must have x's shape {x.shape}, got {analytic.shape}")
@@ -118,9 +150,12 @@ def grad_check(f, x, analytic, num_checks=10, h=1e-5, seed=0, method="centered")
     rng = np.random.default_rng(seed)
     flat = rng.choice(x.size, size=min(num_checks, x.size), replace=False)
     index = [np.unravel_index(i, x.shape) for i in flat]
-    fx = f(x) if method == "forward" else None
+    fx = f(x)
     numeric = np.array([_partial(f, x, ix, h, method, fx) for ix in index])
     exact = np.array([analytic[ix] for ix in index])
+    atol = roundoff_floor(float(fx), h) if atol is None else float(atol)
+    close = np.isclose(exact, numeric, rtol=rtol, atol=atol)
     return {"index": index, "analytic": exact, "numeric": numeric,
             "rel_error": relative_error(exact, numeric),
-            "norm_error": norm_relative_error(exact, numeric)}
+            "norm_error": norm_relative_error(exact, numeric),
+            "atol": atol, "close": close, "passed": bool(close.all())}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optim_lib.gradcheck import (grad_check, norm_relative_error, numeric_gradient,
-                                 relative_error)
+                                 relative_error, roundoff_floor)
 from optim_lib.losses import svm_loss_vectorized
 
 X0 = np.array([0.5, -1.0, 2.0, 1.5])
@@ -192,3 +192,73 @@ def test_norm_error_is_robust_where_an_entry_is_at_round_off():
         assert res["norm_error"] < 1e-6                 # the gradient is right
         wrong = grad_check(f, x, c * [1.0, -1.0, 1.0, 1.0], num_checks=4, h=1e-5, seed=0)
         assert wrong["norm_error"] > 0.5                # a wrong entry is seen
+
+
+# --------------------------------------------------------------------------- the verdict: isclose with a floor
+
+def test_roundoff_floor_value_and_bad_input():
+    eps = np.finfo(float).eps
+    assert roundoff_floor(9.0, 1e-5) == pytest.approx(10 * eps * 9.0 / 1e-5, rel=1e-15)
+    assert roundoff_floor(-9.0, 1e-5, factor=3) == pytest.approx(3 * eps * 9.0 / 1e-5, rel=1e-15)
+    for fx in (float("nan"), float("inf"), None, "1", True):
+        with pytest.raises(ValueError, match=r"^fx must"):
+            roundoff_floor(fx, 1e-5)
+    for factor in (0, -1.0, float("inf"), True, "10"):
+        with pytest.raises(ValueError, match=r"^factor must"):
+            roundoff_floor(1.0, 1e-5, factor=factor)
+    with pytest.raises(ValueError, match=r"^h must"):
+        roundoff_floor(1.0, 0.0)
+
+
+def test_close_is_isclose_with_the_roundoff_floor():
+    W, f, dW = svm_problem()
+    res = grad_check(f, W.copy(), dW, num_checks=12, h=1e-5, seed=1)
+    assert res["atol"] == roundoff_floor(f(W), 1e-5)
+    np.testing.assert_array_equal(res["close"], np.isclose(res["analytic"], res["numeric"],
+                                                           rtol=1e-6, atol=res["atol"]))
+    assert res["passed"] and res["close"].all()
+    # an explicit atol and rtol are used as given
+    loose = grad_check(f, W.copy(), dW * 1.01, num_checks=12, h=1e-5, seed=1, rtol=0.1, atol=0.0)
+    assert loose["atol"] == 0.0 and loose["passed"]
+    strict = grad_check(f, W.copy(), dW * 1.01, num_checks=12, h=1e-5, seed=1)
+    assert not strict["passed"]
+
+
+def test_close_passes_a_tiny_entry_at_roundoff_where_rel_error_fails():
+    # the same setting as the norm-wise test above: the tiny entry's relative error is noise
+    c = np.array([1.0, -2.0, 1e-9, 0.5])
+
+    def f(x):
+        return 1e3 + float(c @ x)
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x = rng.standard_normal(4)
+        res = grad_check(f, x, c, num_checks=4, h=1e-5, seed=0)
+        assert res["rel_error"].max() > 1e-6 and res["passed"]
+
+
+def test_close_sees_a_bug_in_the_small_entries_that_the_norm_hides():
+    # right on the large entries, 50% off on the small ones (like a dropped 2 in 2*reg*W
+    # where the data's gradient is zero): the norm-wise error stays under 1e-4.
+    c = np.array([1.0, -2.0, 1e-5, 3e-5, 0.5])
+    wrong = c * [1.0, 1.0, 0.5, 0.5, 1.0]
+
+    def f(x):
+        return 10.0 + float(c @ x)
+
+    x = np.random.default_rng(1).standard_normal(5)
+    res = grad_check(f, x, wrong, num_checks=5, h=1e-5, seed=0)
+    assert res["norm_error"] < 1e-4
+    assert not res["passed"]
+    bad = [ix[0] for ix, ok in zip(res["index"], res["close"]) if not ok]
+    assert sorted(bad) == [2, 3]
+    assert grad_check(f, x, c, num_checks=5, h=1e-5, seed=0)["passed"]
+
+
+@pytest.mark.parametrize("name,value", [("rtol", -1e-6), ("rtol", float("nan")), ("rtol", "1e-6"),
+                                        ("atol", -1.0), ("atol", float("inf")), ("atol", True)])
+def test_bad_tolerances_raise_naming_them(name, value):
+    W, f, dW = svm_problem()
+    with pytest.raises(ValueError, match=rf"^{name} must"):
+        grad_check(f, W, dW, **{name: value})
