@@ -91,24 +91,34 @@ def check_update_rule(fn, reference, steps: int = 5, seed: int = 0) -> CheckResu
     ``state`` is a dict that starts empty and is passed again at every step, so
     the learner can keep a velocity or moments in it. ``reference`` is an
     optimizer instance whose hyperparameters are passed to ``fn`` as keywords.
+
+    Two runs: gradients of size ~1, then gradients whose entries span 1e-12 to 1, where a
+    rule with ``eps`` behaves differently if ``eps`` sits inside the square root (a popular
+    variant, and a different rule) instead of outside it, as here and in PyTorch.
     """
     hp = {k: v for k, v in reference.hyperparams.items()}
-    reference.reset()
-    w_ref = np.random.default_rng(seed + 1).standard_normal((3, 4))
-    w = w_ref.copy()
-    state: dict = {}
-    for t, dw in enumerate(_gradients(w.shape, steps, seed), start=1):
-        out, problem = _call(fn, w.copy(), dw.copy(), state, **hp)
-        if problem:
-            return problem
-        reference.step(w_ref, dw)
-        diff = compare_arrays(f"w after step {t}", out, w_ref)
-        if diff:
-            return _fail(diff + (" — the first step is already off: check the equation"
-                                 if t == 1 else " — the first steps agree: check how the state"
-                                 " carries over from one step to the next"))
-        w = np.array(out, dtype=float)
-    return _pass(f"{steps} steps match {reference!r} to 1e-7")
+    w0 = np.random.default_rng(seed + 1).standard_normal((3, 4))
+    tiny = np.logspace(-12, 0, w0.size).reshape(w0.shape)
+    runs = (("", _gradients(w0.shape, steps, seed)),
+            (" with gradients from 1e-12 to 1", [g * tiny for g in _gradients(w0.shape, steps, seed)]))
+    for label, gradients in runs:
+        reference.reset()
+        w_ref, w, state = w0.copy(), w0.copy(), {}
+        for t, dw in enumerate(gradients, start=1):
+            out, problem = _call(fn, w.copy(), dw.copy(), state, **hp)
+            if problem:
+                return problem
+            reference.step(w_ref, dw)
+            diff = compare_arrays(f"w after step {t}{label}", out, w_ref)
+            if diff:
+                if label:
+                    return _fail(diff + " — where the gradient is tiny, eps decides the step:"
+                                        " is eps added outside the square root, sqrt(G) + eps?")
+                return _fail(diff + (" — the first step is already off: check the equation"
+                                     if t == 1 else " — the first steps agree: check how the state"
+                                     " carries over from one step to the next"))
+            w = np.array(out, dtype=float)
+    return _pass(f"{steps} steps match {reference!r} to 1e-7, also with gradients from 1e-12 to 1")
 
 
 def check_random_local_search(fn) -> CheckResult:

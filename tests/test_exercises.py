@@ -404,3 +404,30 @@ def test_check_result_repr():
     assert repr(CheckResult("fail", "no")).endswith("not yet right: no")
     assert repr(CheckResult("todo", "later")).endswith("not done yet: later")
     assert not CheckResult("todo", "later").passed
+
+
+@pytest.mark.parametrize("rule, reference", [
+    ("adagrad", AdaGrad(lr=0.1, eps=1e-7)), ("rmsprop", RMSProp(lr=0.01, decay=0.9, eps=1e-8))])
+def test_check_update_rule_rejects_eps_inside_the_root_at_the_chapters_eps(rule, reference):
+    """At the chapters' tiny eps, eps inside the root is still caught (the second run, with
+    gradients down to 1e-12, is where eps decides the step)."""
+    def inside(w, dw, state, lr, eps, decay=None):
+        s = state.get("s", 0.0)
+        state["s"] = s + dw * dw if decay is None else decay * s + (1 - decay) * dw * dw
+        return w - lr * dw / np.sqrt(state["s"] + eps)
+
+    result = check_update_rule(inside, reference)
+    assert result.status == "fail"
+    right = adagrad if rule == "adagrad" else rmsprop
+    assert check_update_rule(right, reference).status == "pass"
+
+
+def test_the_tiny_gradient_run_names_eps():
+    """A rule right at gradients of size ~1 but wrong where they are tiny gets the eps hint."""
+    def floor_eps(w, dw, state, lr, eps):
+        state["G"] = state.get("G", 0.0) + dw * dw
+        return w - lr * dw / np.maximum(np.sqrt(state["G"]), 1e-3)
+
+    result = check_update_rule(floor_eps, AdaGrad(lr=0.1, eps=1e-7))
+    assert result.status == "fail" and "with gradients from 1e-12 to 1" in result.message
+    assert "eps added outside the square root" in result.message
