@@ -426,7 +426,7 @@ def test_the_tiny_gradient_run_names_eps():
     """A rule right at gradients of size ~1 but wrong where they are tiny gets the eps hint."""
     def floor_eps(w, dw, state, lr, eps):
         state["G"] = state.get("G", 0.0) + dw * dw
-        return w - lr * dw / np.maximum(np.sqrt(state["G"]), 1e-6)
+        return w - lr * dw / (np.maximum(np.sqrt(state["G"]), 1e-6) + eps)
 
     result = check_update_rule(floor_eps, AdaGrad(lr=0.1, eps=1e-7))
     assert result.status == "fail" and "with gradients from 1e-12 to 1" in result.message
