@@ -64,9 +64,9 @@ def network_race_explorer(runs: dict, lrs, optimizer: str | None = None,
     curves = [ax_acc.plot(lrs, np.full(len(lrs), np.nan), marker="o", ms=3, lw=1.4, color=c,
                           label=f"{b} epochs")[0] for b, c in zip(budgets, shades)]
     marker = ax_acc.axvline(lr, color="k", ls=":", lw=1)
-    ax_acc.set(xscale="log", ylim=(0, 100), xlabel="learning rate (log scale)",
-               ylabel="mean validation accuracy (%)")
-    ax_acc.legend(loc="lower center", fontsize=7)
+    ax_acc.set(xscale="log", xlim=(lrs[0] / 1.5, lrs[-1] * 1.5), ylim=(0, 100),
+               xlabel="learning rate (log scale)", ylabel="mean validation accuracy (%)")
+    ax_acc.legend(loc="lower center", fontsize=8)
 
     def update(optimizer, lr):
         r = runs[optimizer]
