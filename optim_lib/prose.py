@@ -19,12 +19,14 @@ object such as a table or a Markdown word, which Lab renders).
 
 from __future__ import annotations
 
-__all__ = ["glue", "glued", "Glued", "MAX_GLUES_PER_CELL"]
+__all__ = ["glue", "glued", "Glued", "MAX_GLUES_PER_CELL", "GLUE_PREFIX"]
 
 #: JupyterLab shows at most 50 outputs of a cell and folds the rest behind "Show more
 #: outputs"; every glued value is one output, so a cell that glues more would show a
 #: button in a cell that should show nothing. Keep a margin; split cells that glue more.
 MAX_GLUES_PER_CELL = 45
+#: myst-nb's prefix for glued data that is not displayed (``myst_nb.ext.glue.GLUE_PREFIX``).
+GLUE_PREFIX = "application/papermill.record/"
 _cell_glues = {"cell": None, "count": 0}
 
 
@@ -54,21 +56,31 @@ glued = Glued()
 def glue(name: str, variable, display: bool = True):
     """``myst_nb.glue(name, variable, display)``, and keep ``variable`` in :data:`glued`.
 
-    Without myst-nb installed (a learner's own Jupyter), only :data:`glued` is filled in.
+    The output is the one ``myst_nb.glue`` writes (myst-nb 1.4: the display data of
+    ``variable``, under a ``scrapbook`` name in its metadata; with ``display=False`` its mime
+    types carry the :data:`GLUE_PREFIX` that hides them), written here without importing
+    ``myst_nb.ext.glue``: that import pulls in nbformat's validator and cost every chapter
+    1.5 s of its time budget. ``tests/test_prose.py`` checks the two outputs are the same.
+    Outside IPython (a script, a test) only :data:`glued` is filled in.
     """
     if not isinstance(name, str) or not name or ":" in name:
         raise ValueError(f"name must be a non-empty string without ':', got {name!r}")
     _count_glue_in_this_cell(name)
     glued[name] = variable
     try:
-        from myst_nb import glue as myst_glue
-    except ImportError:  # not building the website: Lab reads `glued`
-        if display:
-            from IPython.display import display as show
-
-            show(variable)
+        from IPython import get_ipython
+    except ImportError:
         return None
-    return myst_glue(name, variable, display=display)
+    if get_ipython() is None:
+        return None
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as show
+
+    mimebundle, metadata = format_display_data(variable)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+    show({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+    return None
 
 
 def _count_glue_in_this_cell(name: str) -> None:
