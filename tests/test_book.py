@@ -71,7 +71,7 @@ def test_notebook_is_committed_without_outputs(path):
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_follows_the_template(path):
     """Each chapter imports optim_lib, glues its numbers, asserts them in hidden cells,
-    and has an explorer (live + twin) and exercises."""
+    and has an explorer (one cell: explorer.show) and exercises."""
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     text = "\n".join("".join(c["source"]) for c in nb["cells"])
@@ -79,7 +79,10 @@ def test_notebook_follows_the_template(path):
     assert "optim_lib" in text, "a chapter imports the shared library"
     assert "glue(" in text, "numbers in the prose are glued"
     assert any("assert" in "".join(c["source"]) for c in hidden), "hidden cells assert the claims"
-    assert ".live()" in text and ".twin(" in text, "an explorer with its kernel-free twin"
+    assert ".show(" in text, ("an explorer, shown with explorer.show(...): live sliders in a "
+                              "kernel, its kernel-free twin on the website")
+    assert ".live()" not in text, ("one explorer cell per explorer: explorer.show(...) instead "
+                                   "of a .live() cell beside a .twin(...) cell")
     assert "{exercise}" in text, "at least one exercise"
     assert "solution" in text and ":class: dropdown" in text, "solutions are hidden in dropdowns"
 

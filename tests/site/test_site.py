@@ -43,7 +43,8 @@ PAGES = toc_pages()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}
 # a call in a chapter that puts a kernel-free player on the page
-PLAYER_CALL = re.compile(r"(?<!fused)\.twin\(|\banimate_runs\(|\banimate_race\(|\bframe_player\(")
+PLAYER_CALL = re.compile(r"(?<!fused)\.twin\(|\.show\(|\banimate_runs\(|\banimate_race\(|"
+                         r"\bframe_player\(")
 
 
 def open_page(browser, url, viewport=None, color_scheme="light"):
