@@ -41,3 +41,21 @@ def test_counts_a_notebook_and_flags_too_many_numbers(tmp_path):
     assert stats["numbers"] == 70 and stats["code lines"] == 2 and stats["figures"] == 1
     assert chapter_stats.main([str(path), "--max-numbers", "60"]) == 1
     assert chapter_stats.main([str(path), "--max-numbers", "80"]) == 0
+
+
+@pytest.mark.parametrize("path", chapter_stats.toc_chapters(), ids=lambda p: p.name)
+def test_the_core_path_keeps_to_its_number_budget(path):
+    assert chapter_stats.chapter_stats(path)["numbers"] <= MAX_NUMBERS
+
+
+@pytest.mark.parametrize("path", [p for p in chapter_stats.toc_chapters()
+                                  if chapter_stats.CHAPTER.match(p.name)], ids=lambda p: p.name)
+def test_every_chapter_ends_with_its_key_ideas(path):
+    nb = nbformat.read(path, as_version=4)
+    prose = [c.source for c in nb.cells if c.cell_type == "markdown"
+             and "<!-- references:" not in c.source]
+    assert "## Key ideas" in prose[-1], "the last section of the chapter is its key ideas"
+    after = prose[-1].split("## Key ideas", 1)[1]
+    assert "\n## " not in after and "```{" not in after and ":::{" not in after, after[:200]
+    assert after.count("\n* ") + after.count("\n- ") >= 3, "the rule, the intuition, what breaks"
+    assert any("**Look for:**" in c for c in prose), "a Look for line above the explorer"

@@ -4,7 +4,7 @@
     .venv/bin/python tools/chapter_stats.py --max-numbers 60   # exit 1 if a chapter has more
 
 The core path is what is open on the page without a click:
-- prose: markdown cells, minus the bodies of collapsible blocks (any directive with
+- prose: markdown cells (not the chapter's reference list), minus the bodies of collapsible blocks (any directive with
   ``:class: dropdown``, including solutions, and ``{dropdown}``), minus inline code, labels
   and the targets of roles (``{ref}`...```, ``{cite}`...```); math stays (it is read);
 - a number is a numeric token in that prose (``0.9``, ``10^{-6}`` counts 10 and 6, ``20%``),
@@ -39,6 +39,7 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
 WORD = re.compile(r"[A-Za-zÀ-ÿα-ωΑ-Ω]+(?:['’-][A-Za-z]+)*")
 DRAWS = re.compile(r"figure\(|plt\.|subplots\(|\.twin\(|animate")
+CHAPTER = re.compile(r"^(\d+|[A-Z])_")
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
 
@@ -88,6 +89,8 @@ def chapter_stats(path: Path) -> dict:
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if cell.cell_type == "markdown":
+            if "remove-cell" in tags or "<!-- references:" in cell.source:
+                continue          # JupyterLab's copy of the reference list; the list itself
             w, n = prose_counts(open_prose(cell.source))
             words += w; numbers += n
         elif cell.cell_type == "code":
