@@ -28,9 +28,10 @@ def test_rejects_eps_inside_the_root_and_names_it(ref):
     assert "inside the square root" in result.message
 
 
-def test_eps_inside_the_root_is_what_the_plain_rule_check_could_not_see():
-    # at gradients of size one, ε = 1e-8 inside or outside the root agree to ~1e-8
-    assert check_update_rule(variant("eps_inside_root"), Adam(lr=0.01)).passed
+def test_eps_inside_the_root_is_caught_by_both_checks():
+    # at gradients of size one, eps = 1e-8 inside or outside the root agree to ~1e-8; both
+    # checkers also run gradients down to 1e-12, where eps decides the step
+    assert not check_update_rule(variant("eps_inside_root"), Adam(lr=0.01)).passed
     assert not check_adam(variant("eps_inside_root"), Adam(lr=0.01)).passed
 
 
