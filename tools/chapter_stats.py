@@ -4,7 +4,8 @@
     .venv/bin/python tools/chapter_stats.py --max-numbers 60   # exit 1 if a chapter has more
 
 The core path is what is open on the page without a click:
-- prose: markdown cells (not the chapter's reference list), minus the bodies of collapsible blocks (any directive with
+- prose: markdown cells (not the chapter's reference list, not a gated solution's cells), minus
+  the bodies of collapsible blocks (any directive with
   ``:class: dropdown``, including solutions, and ``{dropdown}``), minus inline code, labels
   and the targets of roles (``{ref}`...```, ``{cite}`...```); math stays (it is read);
 - a number is a numeric token in that prose (``0.9``, ``10^{-6}`` counts 10 and 6, ``20%``),
@@ -12,7 +13,7 @@ The core path is what is open on the page without a click:
 - code lines: non-blank lines of code cells shown open (not tagged ``remove-cell``,
   ``remove-input``, ``hide-input`` or ``hide-cell``, and not folded in JupyterLab);
 - figures: shown code cells (open or folded, not removed) that draw: they call ``figure(``,
-  ``plt.``, ``subplots(``, ``.twin(`` or ``animate``;
+  ``plt.``, ``subplots(``, ``.twin(``, ``.show(`` or ``animate``;
 - minutes: words / 200 + 0.5 per figure + code lines / 20 (a reading estimate, stated so
   that it can be argued with).
 """
@@ -38,7 +39,9 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
 WORD = re.compile(r"[A-Za-zÀ-ÿα-ωΑ-Ω]+(?:['’-][A-Za-z]+)*")
-DRAWS = re.compile(r"figure\(|plt\.|subplots\(|\.twin\(|animate")
+DRAWS = re.compile(r"figure\(|plt\.|subplots\(|\.twin\(|\.show\(|animate")
+SOLUTION_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}", re.M)
+SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
 CHAPTER = re.compile(r"^(\d+|[A-Z])_")
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
@@ -86,15 +89,22 @@ def prose_counts(text: str) -> tuple[int, int]:
 def chapter_stats(path: Path) -> dict:
     nb = nbformat.read(path, as_version=4)
     words = numbers = code = figures = 0
+    in_solution = False          # between a gated solution's start and end: collapsed
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if cell.cell_type == "markdown":
-            if "remove-cell" in tags or "<!-- references:" in cell.source:
-                continue          # JupyterLab's copy of the reference list; the list itself
-            w, n = prose_counts(open_prose(cell.source))
+            source = cell.source
+            start = SOLUTION_START.search(source)
+            if start:                 # what comes before the gated solution is read
+                in_solution, source = True, source[:start.start()]
+            elif SOLUTION_END.search(source):
+                in_solution, source = False, source[SOLUTION_END.search(source).end():]
+            elif in_solution or "remove-cell" in tags or "<!-- references:" in source:
+                continue          # a gated solution; the reference list (not running text)
+            w, n = prose_counts(open_prose(source))
             words += w; numbers += n
         elif cell.cell_type == "code":
-            if "remove-cell" in tags or "remove-input" in tags:
+            if "remove-cell" in tags or "remove-input" in tags or in_solution:
                 continue
             if DRAWS.search(cell.source):
                 figures += 1
