@@ -5,15 +5,11 @@
   ``const THEBE_JS_URL = ...`` twice, and the second copy is a console error.
 * An explicit colour mode: pydata-sphinx-theme reads it from the template context; left
   empty, its script logs "Got invalid theme mode" on every page.
-* No ipywidgets state on the pages: no page loads a widget manager.
 """
 
 from __future__ import annotations
 
 import private_api
-
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-
 
 def _configure(app, config):
     config.html_context.setdefault("default_mode", "auto")
@@ -22,8 +18,6 @@ def _configure(app, config):
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
-        if private_api.script_type(script) == WIDGET_STATE:
-            continue
         key = private_api.script_key(script)
         if key not in seen:
             seen.add(key)

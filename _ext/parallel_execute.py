@@ -11,8 +11,10 @@ Fail fast: the first chapter that raises stops the build at once (the other work
 terminated), with the chapter, the cell and the error named — instead of executing every
 other chapter first and letting myst-nb re-run the failed one to report it.
 
-Each notebook runs in a fresh *spawned* process that installs :mod:`kernel_channel_fix` (no
-lost execute_reply, nbclient #312) and answers on a pipe of its own. No queue or lock is
+Each notebook runs in a fresh *spawned* process that answers on a pipe of its own. Its kernel
+runs with ``OPTIM_LIB_SITE=1``: the chapters' explorers then show their kernel-free twins
+(``optim_lib.explorer.Explorer.show``), so the build creates no widget and no comm message
+crosses the kernel's channels while nbclient waits for a reply (the stall of nbclient #312). No queue or lock is
 shared between workers: a worker that dies is seen as the end of its pipe and named in the
 error, and cannot block the others. (A ``ProcessPoolExecutor`` hung a clean build here: one
 forked worker died, the other blocked for ever on the result-queue lock the workers share,
@@ -34,12 +36,6 @@ import private_api
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-
-
-def _worker_init():
-    import kernel_channel_fix   # _ext/ is on sys.path here and in spawned workers
-
-    kernel_channel_fix.install()
 
 
 def _failed_cell(nb) -> tuple[int | None, str]:
@@ -107,7 +103,7 @@ BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _run_one(target, job, conn):
-    """In a spawned worker: install the channel fix, run ``target(job)``, send its result.
+    """In a spawned worker: run ``target(job)`` and send its result.
 
     The kernel inherits this process's environment, so the BLAS thread count set here is
     the kernel's.
@@ -118,7 +114,6 @@ def _run_one(target, job, conn):
     # build creates no widget, so no comm message crosses the kernel's channels.
     os.environ["OPTIM_LIB_SITE"] = "1"
     try:
-        _worker_init()
         result = target(job)
     except BaseException as exc:  # anything the job raises is reported, not lost
         result = (job[1], 0.0, f"{type(exc).__name__}: {exc}")
@@ -174,6 +169,5 @@ def _needs_run(cache, record) -> bool:
 
 def setup(app):
     private_api.check_versions()
-    app.setup_extension("kernel_channel_fix")
     app.connect("env-before-read-docs", _execute_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,3 +38,8 @@ def blas_threads(job):
     """Report the BLAS thread variables the worker (and so its kernel) runs with."""
     return job[1], 0.0, None, {v: os.environ.get(v) for v in (
         "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def site_flag(job):
+    """Report the flag that makes the explorers show their twins in the build's kernels."""
+    return job[1], 0.0, None, {"OPTIM_LIB_SITE": os.environ.get("OPTIM_LIB_SITE")}

@@ -79,9 +79,10 @@ def test_notebook_follows_the_template(path):
     assert "optim_lib" in text, "a chapter imports the shared library"
     assert "glue(" in text, "numbers in the prose are glued"
     assert any("assert" in "".join(c["source"]) for c in hidden), "hidden cells assert the claims"
-    assert ".show(" in text or (".live()" in text and ".twin(" in text), (
-        "an explorer, shown with explorer.show(...): live sliders in a kernel, its kernel-free "
-        "twin on the website")
+    assert ".show(" in text, ("an explorer, shown with explorer.show(...): live sliders in a "
+                              "kernel, its kernel-free twin on the website")
+    assert ".live()" not in text, ("one explorer cell per explorer: explorer.show(...), not a "
+                                   ".live() cell beside a .twin(...) cell")
     assert "{exercise}" in text, "at least one exercise"
     assert "solution" in text and ":class: dropdown" in text, "solutions are hidden in dropdowns"
 

@@ -33,7 +33,7 @@ def test_only_private_api_imports_private_modules():
     """The other extensions use public APIs: no import of myst-nb's or jupyter-cache's
     internals, no write into Sphinx's env tables, no patched class."""
     for path in (ROOT / "_ext").glob("*.py"):
-        if path.name in ("private_api.py", "kernel_channel_fix.py"):
+        if path.name == "private_api.py":
             continue
         text = path.read_text()
         for forbidden in ("myst_nb.core", "myst_nb.ext", "jupyter_cache.executors",
