@@ -21,6 +21,11 @@ Notebooks teach and show; this package computes. One concept per module:
 ``nn``             a small ReLU network with softmax cross-entropy, forward and backward
 ``network_train``  many networks (optimizers x seeds) trained at once, chosen on validation
 ``metrics``        what the chapters measure on a run (overshoot, crossings, turns, ...)
+``stats``          seeds compared in pairs: mean paired difference, t interval, verdict
+``stationary``     the variance noisy GD, momentum and Nesterov settle at on a quadratic
+``passes``         element-wise passes of an update; the cost interventions of the appendix
+``param_groups``   parameter groups: weight decay for matrices, none for biases
+``search_stack``   several random local searches at once, draw for draw the library's
 ``recorder``       an optimizer's effective learning rate and state over a run
 ``tuning``         learning-rate sweeps and the fair race
 ``plots``          contours, trajectories, loss curves
@@ -29,7 +34,8 @@ Notebooks teach and show; this package computes. One concept per module:
 ``explorer``       the explorer framework: sliders and their kernel-free twins
 ``explorers_*``    the chapters' explorers (``widgets`` imports the first ones)
 ``prose``          numbers the prose quotes, for the website and for JupyterLab alike
-``exercises*``     checkers for the chapters' exercises
+``cheatsheet``     every rule side by side, generated from the rules themselves
+``exercises*``     checkers for the chapters' exercises (``exercises_adam``: Adam's two forms)
 ================== ============================================================
 """
 
