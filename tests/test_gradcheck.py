@@ -176,9 +176,10 @@ def test_grad_check_norm_error_passes_the_right_gradient_and_finds_the_bug():
     assert bad["norm_error"] > 1e-2
 
 
-def test_norm_error_is_robust_where_an_entry_is_at_round_off():
-    # f = 1e3 + c.x: the loss's round-off (eps * 1e3) over 2h is ~1e-8, far larger than
-    # the entry 1e-9, so its per-coordinate error is noise; the norm-wise error is not.
+def tiny_entry_checks():
+    """f = 1e3 + c.x with an entry c = 1e-9: the loss's round-off (eps * 1e3) over 2h is
+    ~1e-8, far larger than that entry, so its per-coordinate error is noise. Yields
+    (x, f, c, grad_check of the true gradient c at x) at 20 random points."""
     c = np.array([1.0, -2.0, 1e-9, 0.5])
 
     def f(x):
@@ -187,7 +188,11 @@ def test_norm_error_is_robust_where_an_entry_is_at_round_off():
     rng = np.random.default_rng(0)
     for _ in range(20):
         x = rng.standard_normal(4)
-        res = grad_check(f, x, c, num_checks=4, h=1e-5, seed=0)
+        yield x, f, c, grad_check(f, x, c, num_checks=4, h=1e-5, seed=0)
+
+
+def test_norm_error_is_robust_where_an_entry_is_at_round_off():
+    for x, f, c, res in tiny_entry_checks():
         assert res["rel_error"].max() > 1e-6           # the tiny entry "fails"
         assert res["norm_error"] < 1e-6                 # the gradient is right
         wrong = grad_check(f, x, c * [1.0, -1.0, 1.0, 1.0], num_checks=4, h=1e-5, seed=0)
@@ -226,15 +231,7 @@ def test_close_is_isclose_with_the_roundoff_floor():
 
 def test_close_passes_a_tiny_entry_at_roundoff_where_rel_error_fails():
     # the same setting as the norm-wise test above: the tiny entry's relative error is noise
-    c = np.array([1.0, -2.0, 1e-9, 0.5])
-
-    def f(x):
-        return 1e3 + float(c @ x)
-
-    rng = np.random.default_rng(0)
-    for _ in range(20):
-        x = rng.standard_normal(4)
-        res = grad_check(f, x, c, num_checks=4, h=1e-5, seed=0)
+    for _, _, _, res in tiny_entry_checks():
         assert res["rel_error"].max() > 1e-6 and res["passed"]
 
 
