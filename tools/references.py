@@ -8,8 +8,10 @@ website renders them with sphinxcontrib-bibtex as "Kingma and Ba [2015]", linked
 the end of the page. jupyterlab-myst has no bibliography: it shows a citation as its key. So the
 chapter ends with two cells, written by this tool from the keys the chapter cites:
 
-1. for the website: ``## References`` and a ``{bibliography}`` directive filtered to the page
-   (folded in Lab, where the directive means nothing);
+1. for the website: a code cell whose output is ``## References`` and a ``{bibliography}``
+   directive filtered to the page, rendered as MyST by myst-nb (cell option
+   ``mystnb.markdown_format: myst``); its input is removed on the site, and Lab folds the
+   cell (a markdown cell cannot be folded there, and the directive means nothing to Lab);
 2. for JupyterLab: the same heading and one line per work, under its key, written from
    ``references.bib`` (tagged ``remove-cell``: the website has the first).
 """
@@ -28,8 +30,11 @@ BIB = ROOT / "references.bib"
 CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 SITE_MARK = "<!-- references: website -->"
 LAB_MARK = "<!-- references: JupyterLab -->"
-SITE_SOURCE = (f"{SITE_MARK}\n## References\n\n```{{bibliography}}\n"
-               ":filter: docname in docnames\n```")
+SITE_SOURCE = (f"# {SITE_MARK} (sphinxcontrib-bibtex renders this list; Lab has its own below)\n"
+               "from IPython.display import Markdown\n\n"
+               'Markdown("## References\\n\\n```{bibliography}\\n:filter: docname in docnames\\n```")')
+SITE_METADATA = {"tags": ["remove-input"], "mystnb": {"markdown_format": "myst"},
+                 "jupyter": {"source_hidden": True, "outputs_hidden": True}}
 
 
 def bib_entries(path: Path = BIB) -> dict[str, dict[str, str]]:
@@ -88,7 +93,7 @@ def wanted_cells(nb, entries) -> list:
     keys = cited_keys(nb)
     if not keys:
         return []
-    site = nbformat.v4.new_markdown_cell(SITE_SOURCE, metadata={"jupyter": {"source_hidden": True}})
+    site = nbformat.v4.new_code_cell(SITE_SOURCE, metadata=SITE_METADATA)
     lines = [lab_line(k, entries[k]) for k in keys if k in entries]
     lab = nbformat.v4.new_markdown_cell(f"{LAB_MARK}\n## References\n\n" + "\n".join(lines),
                                         metadata={"tags": ["remove-cell"]})
@@ -96,16 +101,15 @@ def wanted_cells(nb, entries) -> list:
 
 
 def _is_ours(cell) -> bool:
-    return cell.cell_type == "markdown" and (SITE_MARK in cell.source or LAB_MARK in cell.source)
+    return SITE_MARK in cell.source or LAB_MARK in cell.source
 
 
 def refresh(nb, entries) -> bool:
     """Put the wanted reference cells at the end of nb (replacing old ones); True if changed."""
     old = [c for c in nb.cells if _is_ours(c)]
     want = wanted_cells(nb, entries)
-    same = (len(old) == len(want) and all(o.source == w.source and
-            o.metadata.get("tags") == w.metadata.get("tags") and
-            o.metadata.get("jupyter") == w.metadata.get("jupyter") for o, w in zip(old, want))
+    same = (len(old) == len(want) and all(o.source == w.source and o.cell_type == w.cell_type
+            and o.metadata == w.metadata for o, w in zip(old, want))
             and nb.cells[len(nb.cells) - len(old):] == old)
     if same:
         return False
