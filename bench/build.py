@@ -6,8 +6,11 @@
    fresh clone pay), and of a rebuild with the cache warm (what `make book` pays after an edit
    of the prose).
 
-Targets on the 2-core machine: whole build < 90 s, nbval < 60 s, no chapter over 8 s.
+Budgets on one quiet core of the 2-core machine: no chapter over 15 s (the two races,
+chapters 11 and 12, 20 s), and all chapters together within 60 s of execution; nbval < 90 s.
+A missed budget is printed (MISSED), not raised: timings on a shared machine are noisy.
 The full build is done in a temporary output folder, so `_build/` is left alone.
+`--chapters` times the chapters only (step 1).
 
 `--clean N` instead builds the book N times, each from nothing (a fresh output folder: no
 execution cache and no `.doctrees`, which would make Sphinx skip execution), and prints each
@@ -40,7 +43,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
 from test_book import toc_files  # noqa: E402
 
-BUILD_TARGET, NBVAL_TARGET, CHAPTER_TARGET = 90.0, 60.0, 8.0
+EXECUTION_TARGET, NBVAL_TARGET, CHAPTER_TARGET = 60.0, 90.0, 15.0
+RACE_TARGET, RACES = 20.0, ("11_which_optimizer.ipynb", "12_neural_network.ipynb")
 STALL_S = 120.0  # the cell timeout of _config.yml: a lost reply would wait this long, then fail
 
 
@@ -69,30 +73,33 @@ def verdict(value, target):
     return f"{'OK' if value < target else 'MISSED'} (target < {target:.0f} s)"
 
 
-def main():
+def chapter_budget(name: str) -> float:
+    return RACE_TARGET if name in RACES else CHAPTER_TARGET
+
+
+def main(chapters_only: bool = False):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     os.environ.update(env)
     chapters = [ROOT / f"{e}.ipynb" for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
     times = sorted(((chapter_time(p), p.name) for p in chapters), reverse=True)
 
+    print("Chapter execution (each alone, kernel start excluded), slowest first:")
+    for seconds, name in times:
+        print(f"  {name:32s} {seconds:6.1f} s  {verdict(seconds, chapter_budget(name))}")
+    total = sum(t for t, _ in times)
+    print(f"  {'all chapters':32s} {total:6.1f} s  {verdict(total, EXECUTION_TARGET)}")
+    if chapters_only:
+        return 0
     nbval = wall(["make", "-s", "test-notebooks"], env)   # exactly as `make test` runs it
     with tempfile.TemporaryDirectory() as out:
         jb = [str(BIN / "jupyter-book"), "build", ".", "--path-output", out, "-W", "--keep-going"]
         cold = wall(jb, env)
         (Path(out) / "_build" / "html" / "index.html").touch()
         warm = wall(jb, env)
-
-    print("Chapter execution (each alone, kernel start excluded), slowest first:")
-    ok = True
-    for seconds, name in times:
-        ok &= seconds < CHAPTER_TARGET
-        print(f"  {name:32s} {seconds:6.1f} s  {verdict(seconds, CHAPTER_TARGET)}")
-    print(f"  {'all chapters':32s} {sum(t for t, _ in times):6.1f} s")
     print(f"\nnbval over chapters/            {nbval:6.1f} s  {verdict(nbval, NBVAL_TARGET)}")
-    print(f"jupyter-book build, cold cache  {cold:6.1f} s  {verdict(cold, BUILD_TARGET)}")
+    print(f"jupyter-book build, cold cache  {cold:6.1f} s  (two kernels at once)")
     print(f"jupyter-book build, warm cache  {warm:6.1f} s")
-    ok &= nbval < NBVAL_TARGET and cold < BUILD_TARGET
-    return 0 if ok else 1
+    return 0
 
 
 def page_texts(html: Path) -> dict[str, list[str]]:
@@ -152,5 +159,6 @@ def clean_builds(n: int) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clean", type=int, metavar="N", help="build N times from nothing")
+    parser.add_argument("--chapters", action="store_true", help="time the chapters only")
     args = parser.parse_args()
-    raise SystemExit(clean_builds(args.clean) if args.clean else main())
+    raise SystemExit(clean_builds(args.clean) if args.clean else main(args.chapters))
