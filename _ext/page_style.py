@@ -6,6 +6,8 @@
   box that scrolls sideways gets a tab stop and a name (WCAG 2.1.1).
 * In the dark theme a player sits on the same light card as the theme gives every image;
   tables in HTML outputs take their box's text colour.
+* A chapter's reference list is an ARIA list of list items (docutils gives its entries a
+  role a list may not contain).
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ JS = """
       });
     });
   }
+  // A reference list: docutils marks the list role="list" but its entries
+  // role="doc-biblioentry", which a list may not contain (axe: aria-required-children);
+  // the entries become list items.
+  function citationItems() {
+    document.querySelectorAll(".citation-list > .citation[role='doc-biblioentry']")
+      .forEach(function (entry) { entry.setAttribute("role", "listitem"); });
+  }
+  citationItems();
   window.addEventListener("load", function () { zoomable(); tabStops(); });
   window.addEventListener("resize", tabStops);
 })();
