@@ -1,6 +1,6 @@
 """Alt text for every figure, and a class for wide ones.
 
-``optim_lib.alt_text`` writes a description of each figure (its titles, axis labels and
+``optim_lib.course.alt_text`` writes a description of each figure (its titles, axis labels and
 legend) into the PNG's ``Description`` chunk; here it becomes the ``alt`` of the image
 (instead of the hashed file name). A figure wider than ``WIDE`` pixels gets the class
 ``ol-wide``: on a phone it fits the screen and a tap shows it at full size (page_style.py).

@@ -1,11 +1,11 @@
 """``{eval}`glued["key:spec"]``` on the website: the value glued under ``key``.
 
 In JupyterLab, jupyterlab-myst evaluates the expression in the live kernel
-(``optim_lib.prose.glued``). myst-nb also has an ``{eval}`` role, but it asks a running
+(``optim_lib.course.prose.glued``). myst-nb also has an ``{eval}`` role, but it asks a running
 kernel, which only exists with ``nb_execution_mode = "inline"``; this book executes into a
 cache, so myst-nb's role would only warn "This document does not have a running kernel" (an
 error under ``-W``). This extension replaces it: ``glued["key:spec"]`` is read as the glued
-value ``key`` (``optim_lib.prose.glue`` glues with myst-nb under the same name), formatted
+value ``key`` (``optim_lib.course.prose.glue`` glues with myst-nb under the same name), formatted
 with ``spec`` exactly like ``{glue:text}`key:spec```; without a spec it pastes the value's
 richest output (a Markdown word as ``{glue:md}``, an HTML table as a block). Any other
 expression is a build warning: the site has no kernel to evaluate it.
@@ -42,7 +42,7 @@ def eval_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     if not m:
         msg = inliner.reporter.warning(
             f'{{eval}}`{text}`: the website can only show glued values, written '
-            '{eval}`glued["key:spec"]` (see optim_lib/prose.py)', line=lineno)
+            '{eval}`glued["key:spec"]` (see optim_lib/course/prose.py)', line=lineno)
         return [], [msg]
     key = m.group("key")
     name_, sep, _ = key.partition(":")

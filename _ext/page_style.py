@@ -1,6 +1,6 @@
 """The book's own styles and script (``page_style.css``, ``page_style.js``).
 
-* The kernel-free players' layout (optim_lib.player).
+* The kernel-free players' layout (optim_lib.course.player).
 * On a phone every figure and player fits the screen's width, and a tap on a wide figure
   shows it at full size in a box of its own that scrolls (a second tap fits it again); a
   box that scrolls sideways gets a tab stop and a name (WCAG 2.1.1).
@@ -56,7 +56,7 @@ JS = """
 })();
 """
 CSS = """
-/* The kernel-free players (optim_lib.player) */
+/* The kernel-free players (optim_lib.course.player) */
 .ol-player { margin: 0.5rem 0 1rem; }
 .ol-frame { overflow-x: auto; max-width: 100%; }
 /* a frame is a transparent overlay (what it changes) over the base picture */
@@ -73,7 +73,7 @@ CSS = """
 .ol-play { padding: 0.1rem 0.7rem; border: 1px solid var(--pst-color-border, #888);
            border-radius: 0.3rem; background: var(--pst-color-surface, #f3f4f5);
            color: var(--pst-color-text-base, #222); }
-/* Table captions (optim_lib.plots.table): Bootstrap greys them for a light page; in the
+/* Table captions (optim_lib.course.plots.table): Bootstrap greys them for a light page; in the
    dark theme an HTML output sits on a light card, so a caption takes its box's text colour. */
 .bd-article .output.text_html table, .bd-article .output.text_html table > caption {
   color: inherit !important;

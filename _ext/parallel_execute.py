@@ -13,7 +13,7 @@ other chapter first and letting myst-nb re-run the failed one to report it.
 
 Each notebook runs in a fresh *spawned* process that answers on a pipe of its own. Its kernel
 runs with ``OPTIM_LIB_SITE=1``: the chapters' explorers then show their kernel-free twins
-(``optim_lib.explorer.Explorer.show``), so the build creates no widget and no comm message
+(``optim_lib.course.explorer.Explorer.show``), so the build creates no widget and no comm message
 crosses the kernel's channels while nbclient waits for a reply (the stall of nbclient #312). No queue or lock is
 shared between workers: a worker that dies is seen as the end of its pipe and named in the
 error, and cannot block the others. (A ``ProcessPoolExecutor`` hung a clean build here: one
@@ -110,7 +110,7 @@ def _run_one(target, job, conn):
     """
     for variable in BLAS_VARIABLES:
         os.environ.setdefault(variable, str(BLAS_THREADS))
-    # The explorers show their kernel-free twins (optim_lib.explorer.Explorer.show): the
+    # The explorers show their kernel-free twins (optim_lib.course.explorer.Explorer.show): the
     # build creates no widget, so no comm message crosses the kernel's channels.
     os.environ["OPTIM_LIB_SITE"] = "1"
     try:

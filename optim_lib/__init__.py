@@ -1,42 +1,41 @@
 """optim_lib — the real implementations behind the course "Optimizers, executable".
 
-Notebooks teach and show; this package computes. One concept per module:
+Notebooks teach and show; this package computes. Two layers, one concept per module.
+
+**The rules and what they run on** (this package; no plotting, no widget, no IPython):
 
 ================== ============================================================
+``optimizers``     the update rules, each its equation: ``base`` (the contract),
+                   ``first_order`` (SGD, Momentum, Nesterov), ``adaptive`` (AdaGrad,
+                   RMSProp, Adam, AdamW)
+``fused``          their fast twins: in place, in chunks, on two threads (tested equal)
+``schedules``      learning-rate schedules: step and cosine decay, linear warmup
+``checks``         argument checks, written once (and the hyperparameter fields)
 ``data``           digits, seeded split, centering, bias trick, minibatches
 ``losses``         multiclass SVM loss (naive and vectorized), accuracy
 ``gradcheck``      numeric gradients, relative and norm-wise error, gradient check
 ``landscapes``     2-D test functions with exact gradients; turned and shifted copies
-``search``         random search
-``checks``         argument checks, written once (and the hyperparameter fields)
-``optimizers``     SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW: each its equation
-``fused``          their fast twins: in place, in chunks, on two threads (tested equal)
-``schedules``      learning-rate schedules: step and cosine decay, linear warmup
-``cost``           what a step costs in memory traffic, timing helpers
+``nn``             a small ReLU network with softmax cross-entropy, forward and backward
+``search``         random search; ``search_stack``: several local searches at once
 ``train``          runners on landscapes and on the linear classifier
+``linear_race``    the classifier's certified optimum f*, many classifiers x seeds at once
+``network_train``  many networks (optimizers x seeds) trained at once, chosen on validation
+``tuning``         learning-rate sweeps and the fair race
 ``noise``          how well a minibatch gradient estimates the full gradient
 ``nonstationary``  an objective that changes mid-run
 ``quadratic``      momentum and Nesterov on a quadratic, one eigendirection at a time
-``linear_race``    the classifier's certified optimum f*, many classifiers x seeds at once
-``nn``             a small ReLU network with softmax cross-entropy, forward and backward
-``network_train``  many networks (optimizers x seeds) trained at once, chosen on validation
+``stationary``     the variance noisy GD, momentum and Nesterov settle at on a quadratic
 ``metrics``        what the chapters measure on a run (overshoot, crossings, turns, ...)
 ``stats``          seeds compared in pairs: mean paired difference, t interval, verdict
-``stationary``     the variance noisy GD, momentum and Nesterov settle at on a quadratic
+``recorder``       an optimizer's effective learning rate and state over a run
+``cost``           what a step costs in memory traffic, timing helpers
 ``passes``         element-wise passes of an update; the cost interventions of the appendix
 ``param_groups``   parameter groups: weight decay for matrices, none for biases
-``search_stack``   several random local searches at once, draw for draw the library's
-``recorder``       an optimizer's effective learning rate and state over a run
-``tuning``         learning-rate sweeps and the fair race
-``plots``          contours, trajectories, loss curves
-``player``         the kernel-free player: every control, frames precomputed
-``alt_text``       alt text for every figure and frame, from what the figure says
-``explorer``       the explorer framework: sliders and their kernel-free twins
-``explorers_*``    the chapters' explorers (``widgets`` imports the first ones)
-``prose``          numbers the prose quotes, for the website and for JupyterLab alike
-``cheatsheet``     every rule side by side, generated from the rules themselves
-``exercises*``     checkers for the chapters' exercises (``exercises_adam``: Adam's two forms)
 ================== ============================================================
+
+**The course's presentation** (:mod:`optim_lib.course`, imports the rules, never the
+other way): plots, the kernel-free player, alt text, the explorer framework and its
+explorers, the numbers the prose quotes, the cheat sheet and the exercise checkers.
 """
 
 from . import fused

@@ -34,7 +34,7 @@ class Landscape:
         gradient: gradient at ``p``, same shape as ``p``.
         start: where the optimizers of the chapters start.
         minima: the minimizers (a tuple of points); ``minima[0]`` is the global one.
-        xlim, ylim: the window drawn by :mod:`optim_lib.plots` (2-D only).
+        xlim, ylim: the window drawn by :mod:`optim_lib.course.plots` (2-D only).
         log_levels: draw contours on a log scale (for functions spanning decades).
     """
 

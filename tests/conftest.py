@@ -1,29 +1,23 @@
-"""Shared test settings.
+"""Shared test fixtures.
 
-The arrays here are tiny (at most 1079 x 65): BLAS threads only add overhead, and on a
-busy 2-core machine they oversubscribe it (a 50-epoch fit goes from 0.04 s to 2 s).
+The BLAS thread count is not set here: the Makefile sets it for every target (one place).
 """
 
 import pytest
-from threadpoolctl import threadpool_limits
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _one_blas_thread():
-    with threadpool_limits(limits=1):
-        yield
 
 
 @pytest.fixture
 def explorer():
     """A trajectory explorer (SGD and Momentum on a bowl, one lr slider), and its bowl."""
-    from optim_lib import SGD, Momentum, widgets
+    from optim_lib import SGD, Momentum
+    from optim_lib.course.explorer import float_slider
+    from optim_lib.course.path_explorers import trajectory_explorer
     from optim_lib.landscapes import ill_conditioned_bowl
 
     bowl = ill_conditioned_bowl(10)
-    return bowl, widgets.trajectory_explorer(
+    return bowl, trajectory_explorer(
         bowl, {"SGD": lambda lr: SGD(lr=lr), "Momentum": lambda lr: Momentum(lr=lr, rho=0.9)},
-        [widgets.float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
+        [float_slider("lr", 0.01, 0.19, 0.05)], steps=30)
 
 
 @pytest.fixture(autouse=True)

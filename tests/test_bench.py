@@ -2,7 +2,7 @@
 
 Smoke checks only ("it runs"): no time is asserted here (speed is measured by bench/, side by
 side in one run). bench/build.py builds the whole book and is left to `make bench`;
-bench/widgets.py runs here on one chapter, which is what broke before (glue's per-cell
+bench/explorers.py runs here on one chapter, which is what broke before (glue's per-cell
 limit never reset in its in-process shell).
 """
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("script, args, expect", [
     ("loss.py", [], "vectorized"),
     ("step.py", [], "Adam"),
-    ("widgets.py", ["A_cost"], "A_cost_of_a_step "),
+    ("explorers.py", ["A_cost"], "A_cost_of_a_step "),
 ])
 def test_bench_script_runs(script, args, expect):
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT,

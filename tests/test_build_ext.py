@@ -87,7 +87,7 @@ def test_kernels_share_the_cores_out_in_blas_threads(monkeypatch):
 
 def test_the_build_kernels_show_twins_not_widgets():
     """The workers' kernels run with OPTIM_LIB_SITE=1, which makes Explorer.show() a twin."""
-    from optim_lib.explorer import SITE_BUILD
+    from optim_lib.course.explorer import SITE_BUILD
 
     seen = []
     run_jobs([(0, "a.ipynb")], build_ext_jobs.site_flag, 1, seen.append)

@@ -1,11 +1,12 @@
-"""The cheat sheet (optim_lib.cheatsheet) says of each rule what the library does."""
+"""The cheat sheet (optim_lib.course.cheatsheet) says of each rule what the library does."""
 
 import inspect
 
 import numpy as np
 import pytest
 
-from optim_lib import cheatsheet, optimizers
+from optim_lib import optimizers
+from optim_lib.course import cheatsheet
 
 
 @pytest.mark.parametrize("name", list(cheatsheet.RULES))

@@ -1,4 +1,4 @@
-"""The exercise checkers (optim_lib.exercises) accept right answers and reject wrong ones.
+"""The exercise checkers (optim_lib.course.exercises) accept right answers and reject wrong ones.
 
 The right answers are written here from the equations, independently of optim_lib.
 """
@@ -10,7 +10,7 @@ import pytest
 
 from optim_lib import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 from optim_lib.data import minibatches
-from optim_lib.exercises import (CheckResult, check_centered_difference, check_minibatches,
+from optim_lib.course.exercises import (CheckResult, check_centered_difference, check_minibatches,
                                  check_random_local_search, check_svm_loss, check_update_rule,
                                  compare_arrays)
 

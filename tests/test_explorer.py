@@ -1,4 +1,4 @@
-"""The explorer framework (optim_lib.explorer): controls, update, the kernel-free twin, blitting.
+"""The explorer framework (optim_lib.course.explorer): controls, update, the kernel-free twin, blitting.
 
 A trajectory explorer serves as the vehicle; its own behaviour is tested in
 test_explorers_paths.py."""
@@ -11,7 +11,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from optim_lib import Momentum, widgets  # noqa: E402
+from optim_lib import Momentum  # noqa: E402
+from optim_lib.course import explorer as widgets  # noqa: E402
+from optim_lib.course.path_explorers import trajectory_explorer  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 
 
@@ -24,7 +26,7 @@ def test_update_with_an_unknown_control_names_it(explorer):
 
 
 def test_twin_holds_one_frame_per_sweep_value(explorer):
-    from optim_lib.player import player_data
+    from optim_lib.course.player import player_data
 
     _, ex = explorer
     values = [0.03, 0.1, 0.17]
@@ -39,10 +41,10 @@ def test_twin_holds_one_frame_per_sweep_value(explorer):
 
 def test_twin_keeps_every_control(explorer):
     """A second control gets a grid of its own, with its starting value in it."""
-    from optim_lib.player import player_data
+    from optim_lib.course.player import player_data
 
     bowl = ill_conditioned_bowl(10)
-    ex = widgets.trajectory_explorer(
+    ex = trajectory_explorer(
         bowl, {"Momentum": lambda lr, rho: Momentum(lr=lr, rho=rho)},
         [widgets.float_slider("lr", 0.01, 0.19, 0.05),
          widgets.float_slider("rho", 0.0, 0.95, 0.5, description="momentum ρ")], steps=20)
@@ -77,7 +79,7 @@ def test_blitted_render_matches_a_full_draw():
 
     from optim_lib import SGD
     from optim_lib.landscapes import ill_conditioned_bowl
-    from optim_lib.widgets import log_slider, trajectory_explorer
+    from optim_lib.course.explorer import log_slider
 
     ex = trajectory_explorer(ill_conditioned_bowl(10), {"SGD": lambda lr: SGD(lr)},
                              [log_slider("lr", 1e-3, 0.3, 0.05)], steps=50)
@@ -97,13 +99,13 @@ def test_show_is_the_twin_in_the_book_build_and_live_elsewhere(explorer, monkeyp
     import ipywidgets
     from IPython.display import HTML
 
-    from optim_lib.explorer import SITE_BUILD
+    from optim_lib.course.explorer import SITE_BUILD
 
     _, ex = explorer
     monkeypatch.delenv(SITE_BUILD, raising=False)
     assert isinstance(ex.show("lr", values=[0.01, 0.1]), ipywidgets.VBox)
     monkeypatch.setenv(SITE_BUILD, "1")
-    from optim_lib.player import player_data
+    from optim_lib.course.player import player_data
 
     shown = ex.show("lr", values=[0.01, 0.1])
     assert isinstance(shown, HTML)

@@ -71,7 +71,7 @@ def test_checks_catch_raw_markup_and_open_plumbing(tmp_path):
     converted = nbformat.read(str(path), as_version=4)
     assert 'x is {eval}`glued["x:.1f"]`' in converted.cells[1].source
     assert ":enumerator: 7.1\n:label: ex-try" in converted.cells[2].source
-    assert converted.cells[0].source.startswith("from optim_lib.prose import glue, glued")
+    assert converted.cells[0].source.startswith("from optim_lib.course.prose import glue, glued")
     for i in (0, 4):
         assert converted.cells[i].metadata["jupyter"] == {"source_hidden": True,
                                                           "outputs_hidden": True}
@@ -98,7 +98,7 @@ def test_website_folds_are_folded_in_lab(tmp_path):
 
 
 def test_glued_formats_like_glue_text():
-    from optim_lib.prose import Glued, glue, glued
+    from optim_lib.course.prose import Glued, glue, glued
 
     glue("test_markup_value", 0.123456, display=False)
     assert glued["test_markup_value:.2f"] == "0.12"
@@ -115,7 +115,7 @@ def test_glue_refuses_more_outputs_per_cell_than_lab_shows(monkeypatch):
     """Lab folds a cell's outputs past 50 behind a button: a cell may glue at most 45 values."""
     import IPython
 
-    from optim_lib import prose
+    from optim_lib.course import prose
 
     class Shell:
         execution_count = 1  # nbval stores no history: the count stays put across cells

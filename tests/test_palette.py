@@ -1,4 +1,4 @@
-"""One colour per optimizer that no two share, a second cue besides colour (optim_lib.plots).
+"""One colour per optimizer that no two share, a second cue besides colour (optim_lib.course.plots).
 
 Colours are compared in CIELAB (CIE76 distance), as a reader with normal colour vision and
 as readers with deuteranopia and protanopia see them (Machado, Oliveira & Fernandes 2009,
@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from optim_lib import plots
+from optim_lib.course import plots
 
 RACE = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
 # A just-noticeable difference is ~2.3. Okabe-Ito's eight colours include two blues and two

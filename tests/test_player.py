@@ -1,4 +1,4 @@
-"""The kernel-free player (optim_lib.player): frame table, controls, alt text.
+"""The kernel-free player (optim_lib.course.player): frame table, controls, alt text.
 
 The player's behaviour in a browser (every control changes the picture) is tested on the
 built site in tests/site."""
@@ -14,8 +14,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from optim_lib import plots  # noqa: E402
-from optim_lib.player import (compress_png, control_player, describe, figure_png,  # noqa: E402
+from optim_lib.course import plots  # noqa: E402
+from optim_lib.course.player import (compress_png, control_player, describe, figure_png,  # noqa: E402
                               format_value, player_data)
 
 
@@ -127,7 +127,7 @@ def test_compress_png_keeps_the_picture_close():
 
 
 def test_an_overlay_over_the_base_gives_the_frame_back():
-    from optim_lib.player import _decode, overlay_png
+    from optim_lib.course.player import _decode, overlay_png
 
     fig, ax, line = _line_figure()
     base = _decode(figure_png(fig))

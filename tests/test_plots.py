@@ -1,4 +1,4 @@
-"""Plots (optim_lib.plots): colours, trajectories and losses, tables, frame players."""
+"""Plots (optim_lib.course.plots): colours, trajectories and losses, tables, frame players."""
 
 import matplotlib
 
@@ -9,9 +9,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import optim_lib  # noqa: E402
-from optim_lib import SGD, Adam, AdamW, Momentum, plots  # noqa: E402
+from optim_lib import SGD, Adam, AdamW, Momentum  # noqa: E402
+from optim_lib.course import plots  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl, saddle  # noqa: E402
-from optim_lib.plots import animate_race, table  # noqa: E402
+from optim_lib.course.plots import animate_race, table  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402
 from figure_support import line  # noqa: E402
 
@@ -29,7 +30,7 @@ def test_color_of_gives_one_distinct_colour_per_optimizer():
 
 
 def test_color_of_reads_a_label_that_starts_with_a_method_name():
-    from optim_lib.plots import COLORS, color_of
+    from optim_lib.course.plots import COLORS, color_of
 
     assert color_of("SGD(lr=0.1)") == COLORS["SGD"]
     assert color_of("Adam, lr = 0.01") == COLORS["Adam"]

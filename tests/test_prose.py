@@ -1,11 +1,11 @@
-"""optim_lib.prose.glue writes exactly what myst_nb.glue writes (without its slow import)."""
+"""optim_lib.course.prose.glue writes exactly what myst_nb.glue writes (without its slow import)."""
 
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from optim_lib import prose
-from optim_lib.plots import table
+from optim_lib.course import prose
+from optim_lib.course.plots import table
 
 
 class Capture:

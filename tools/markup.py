@@ -10,9 +10,9 @@ What it changes (nothing else: cell ids, tags, other metadata and the order of c
 
 1. Glued numbers. ``{glue:text}`key:spec``` (and ``{glue:md}`key```, ``{glue}`key``` and the
    ``{glue:}`` block directive) become ``{eval}`glued["key:spec"]```. JupyterLab evaluates that
-   expression in the kernel (``optim_lib.prose.glued``); on the website ``_ext/glued_eval.py``
+   expression in the kernel (``optim_lib.course.prose.glued``); on the website ``_ext/glued_eval.py``
    reads it back as the glued value. ``from myst_nb import glue`` becomes
-   ``from optim_lib.prose import glue, glued`` (same ``glue``, and it keeps the value for Lab).
+   ``from optim_lib.course.prose import glue, glued`` (same ``glue``, and it keeps the value for Lab).
 2. Exercise numbers per chapter. Every ``{exercise}`` directive gets ``:enumerator: 11.2``
    (chapter 11, second exercise; ``A.1`` in the appendix), renumbered in order on every run.
    jupyterlab-myst shows that number; the Sphinx extension numbers the website the same way.
@@ -48,7 +48,7 @@ EXERCISE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<kind>exercise(?:-start)?)\}
 ENUMERATOR_LINE = re.compile(r"^:enumerator:.*\n", re.M)
 OPTION_LINE = re.compile(r"^:[\w-]+:.*$")
 GLUE_IMPORT = re.compile(r"^from myst_nb import glue[ \t]*$", re.M)
-NEW_IMPORT = "from optim_lib.prose import glue, glued"
+NEW_IMPORT = "from optim_lib.course.prose import glue, glued"
 SOLUTION_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}", re.M)
 SOLUTION_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
 CHAPTER = re.compile(r"^(\d+|[A-Z])_")

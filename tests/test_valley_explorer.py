@@ -1,4 +1,4 @@
-"""optim_lib.explorers_momentum: the valley's two directions, drawn apart."""
+"""optim_lib.course.valley_explorer: the valley's two directions, drawn apart."""
 
 import matplotlib
 
@@ -9,8 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from optim_lib import Momentum, Nesterov  # noqa: E402
-from optim_lib.explorer import float_slider, log_slider  # noqa: E402
-from optim_lib.explorers_momentum import directions_explorer  # noqa: E402
+from optim_lib.course.explorer import float_slider, log_slider  # noqa: E402
+from optim_lib.course.valley_explorer import directions_explorer  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl  # noqa: E402
 from optim_lib.metrics import amplitude  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402

@@ -1,4 +1,4 @@
-"""Explorers of the chapters past Adam, built on :class:`optim_lib.explorer.Explorer`.
+"""Explorers of the chapters past Adam, built on :class:`optim_lib.course.explorer.Explorer`.
 
 * :func:`network_race_explorer` (chapter 12): one optimizer's ten loss curves and its
   validation accuracy against the learning rate, from the race's precomputed runs.
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import checks, plots
-from .network_train import check_runs
-from .schedules import Schedule, Scheduled
-from .train import run_landscape
+from .. import checks
+
+from . import plots
+from ..network_train import check_runs
+from ..schedules import Schedule, Scheduled
+from ..train import run_landscape
 from .explorer import Explorer, choice, log_slider
 
 __all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer"]

@@ -1,7 +1,7 @@
 """Explorers of optimizer paths on 2-D landscapes (chapters 5 to 11), and the appendix's
 step cost.
 
-Each factory returns an :class:`~optim_lib.explorer.Explorer` (see :mod:`optim_lib.explorer`).
+Each factory returns an :class:`~optim_lib.course.explorer.Explorer` (see :mod:`optim_lib.course.explorer`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 
 from . import plots
 from .explorer import Control, Explorer, choice, float_slider, log_slider
-from .train import run_landscape
+from ..train import run_landscape
 
 __all__ = ["trajectory_explorer", "zigzag_explorer", "noise_explorer", "race_explorer",
            "step_cost_explorer"]
@@ -75,8 +75,8 @@ def zigzag_explorer(condition: float = 10.0, lr_fraction: float = 0.9, steps: in
         max_condition: the upper end of the condition slider.
         target: the loss that counts as "arrived" in the title.
     """
-    from .landscapes import ill_conditioned_bowl
-    from .optimizers import SGD
+    from ..landscapes import ill_conditioned_bowl
+    from ..optimizers import SGD
 
     if not max_condition > 1:
         raise ValueError(f"max_condition must be > 1, got {max_condition!r}")
@@ -141,8 +141,8 @@ def noise_explorer(landscape, lr: float = 0.1, sigma: float = 1.0, max_sigma: fl
         steps: steps per run.
         seed: seed of the noise.
     """
-    from .landscapes import noisy
-    from .optimizers import SGD
+    from ..landscapes import noisy
+    from ..optimizers import SGD
 
     if not max_sigma > 0:
         raise ValueError(f"max_sigma must be > 0, got {max_sigma!r}")

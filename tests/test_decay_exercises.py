@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from optim_lib import Adam, AdamW
-from optim_lib.exercises_past_adam import (_adam_l2, _decay_after, check_adamw,
-                                           check_softmax_cross_entropy, check_warmup_cosine)
+from optim_lib.course.decay_exercises import _adam_l2, _decay_after, check_adamw, check_warmup_cosine
+from optim_lib.course.exercises import check_softmax_cross_entropy
 from optim_lib.nn import softmax_cross_entropy
 
 matplotlib.use("Agg")
@@ -141,7 +141,7 @@ def test_chapter_explorers_draw_and_redraw():
     from optim_lib.data import load_digits_split
     from optim_lib.landscapes import ill_conditioned_bowl, noisy
     from optim_lib.network_train import train_networks
-    from optim_lib.explorers_network import (decay_explorer, network_race_explorer,
+    from optim_lib.course.network_explorers import (decay_explorer, network_race_explorer,
                                            schedule_explorer)
     from optim_lib.nn import MLP
     from optim_lib.schedules import Constant, CosineDecay

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gradcheck import numeric_gradient
-from .losses import svm_loss_vectorized
-from .search import random_local_search
+from ..gradcheck import numeric_gradient
+from ..losses import svm_loss_vectorized
+from ..nn import softmax_cross_entropy
+from ..search import random_local_search
 
-__all__ = ["CheckResult", "compare_arrays", "check_update_rule", "check_random_local_search",
+__all__ = ["check_softmax_cross_entropy", "CheckResult", "compare_arrays", "check_update_rule", "check_random_local_search",
            "check_centered_difference", "check_svm_loss",
            "check_minibatches"]
 
@@ -227,7 +228,7 @@ def check_minibatches(fn) -> CheckResult:
     per epoch, then consecutive slices of ``batch_size`` (the last one smaller).
     Both get a Generator with the same seed, on 10 samples with batch size 4.
     """
-    from .data import minibatches
+    from ..data import minibatches
 
     X = np.arange(30, dtype=float).reshape(10, 3)
     y = np.arange(10)
@@ -252,3 +253,33 @@ def check_minibatches(fn) -> CheckResult:
                 diff += " — the samples come in their original order: shuffle them with rng"
             return _fail(diff + " — draw one order with rng.permutation(len(y)), then slice it")
     return _pass(f"the same {len(expected)} batches as optim_lib.data.minibatches")
+
+
+def check_softmax_cross_entropy(fn) -> CheckResult:
+    """Check ``fn(scores, y) -> (loss, dscores)`` against :func:`optim_lib.nn.softmax_cross_entropy`.
+
+    ``scores`` is ``(N, C)``; ``loss`` the mean cross-entropy and ``dscores`` its gradient.
+    The scores include large ones (up to 800), where ``exp`` overflows unless the largest
+    score is subtracted first.
+    """
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 5, size=7)
+    small = rng.standard_normal((7, 5))
+    for name, scores in (("ordinary scores", small), ("large scores", small * 200 + 400)):
+        ref_loss, ref_d = softmax_cross_entropy(scores, y)
+        with np.errstate(all="ignore"):
+            out, problem = _call(fn, scores.copy(), y.copy())
+        if problem:
+            return problem
+        if not (isinstance(out, tuple) and len(out) == 2):
+            return CheckResult("fail", f"it should return (loss, dscores), got {type(out).__name__}")
+        loss, d = out
+        diff = compare_arrays(f"loss ({name})", loss, ref_loss) or \
+            compare_arrays(f"dscores ({name})", d, ref_d)
+        if diff:
+            if name == "large scores":
+                diff += " — exp overflows for large scores: subtract each row's largest score first"
+            elif compare_arrays("dscores", np.asarray(d) / len(y), ref_d) is None:
+                diff += " — divide the gradient by N too: the loss is a mean over the batch"
+            return CheckResult("fail", diff)
+    return CheckResult("pass", "loss and dscores match on ordinary and on large scores")

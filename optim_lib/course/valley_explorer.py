@@ -8,7 +8,7 @@ speeds up and which it slows down, and reports the across-valley amplitude (the
 largest ``|y|`` over a window of steps, :func:`~optim_lib.metrics.amplitude`) instead
 of counting sign changes.
 
-Each factory returns an :class:`~optim_lib.explorer.Explorer`.
+Each factory returns an :class:`~optim_lib.course.explorer.Explorer`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import checks, plots
+from .. import checks
+
+from . import plots
 from .explorer import Control, Explorer
-from .landscapes import ill_conditioned_bowl
-from .metrics import amplitude
-from .train import run_landscape
+from ..landscapes import ill_conditioned_bowl
+from ..metrics import amplitude
+from ..train import run_landscape
 
 __all__ = ["directions_explorer"]
 

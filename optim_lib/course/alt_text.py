@@ -1,7 +1,7 @@
 """Alt text for every figure: what a figure says, as text, for readers who cannot see it.
 
 :func:`describe` turns a matplotlib figure into alt text (its titles, axis labels and
-legend entries); the kernel-free player (:mod:`optim_lib.player`) gives every frame its
+legend entries); the kernel-free player (:mod:`optim_lib.course.player`) gives every frame its
 own, and :func:`install_figure_alt` makes every figure a notebook displays carry one (in
 the PNG's ``Description`` text chunk, which the site extension ``_ext/figure_alt.py`` turns
 into the ``alt`` attribute).

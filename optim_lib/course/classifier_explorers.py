@@ -1,8 +1,8 @@
 """Explorers of chapters 1 to 5, on the digits data: random search, numeric and analytic
 gradients, gradient descent and minibatch SGD.
 
-Each factory computes its runs up front and returns an :class:`~optim_lib.explorer.Explorer`
-whose sliders only swap line data (see :mod:`optim_lib.explorer`).
+Each factory computes its runs up front and returns an :class:`~optim_lib.course.explorer.Explorer`
+whose sliders only swap line data (see :mod:`optim_lib.course.explorer`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def random_search_explorer(loss_fn, shape, max_tries: int = 400,
     ``max_tries`` tries, e.g. the chapter's own); their first ``max_tries`` tries are
     shown, and only the missing scales are searched.
     """
-    from .search import SearchResult, random_search
+    from ..search import SearchResult, random_search
 
     searches = {} if searches is None else dict(searches)
     results = {}
@@ -90,7 +90,7 @@ def numeric_gradient_explorer(f, x, analytic, hs=tuple(10.0 ** np.arange(-12, 0)
     Right: the error of every sampled coordinate at the chosen ``h`` and scheme.
     Controls: ``h`` (log slider, snapped to the nearest value of ``hs``) and ``method``.
     """
-    from .gradcheck import METHODS, grad_check
+    from ..gradcheck import METHODS, grad_check
 
     hs = positive_grid("hs", hs)
     if method not in METHODS:
@@ -146,7 +146,7 @@ def gradient_check_explorer(loss_fns: dict, W, X, y, regs=(1e-3, 1e-2, 1e-1, 1.0
     below 1e-7 fine, above 1e-2 wrong. Controls: ``reg`` and ``h`` (log sliders,
     snapped to the nearest grid value).
     """
-    from .gradcheck import grad_check
+    from ..gradcheck import grad_check
 
     if not isinstance(loss_fns, dict) or not loss_fns or not all(map(callable, loss_fns.values())):
         raise ValueError(f"loss_fns must be a non-empty dict label -> function, got {loss_fns!r}")
@@ -210,8 +210,8 @@ def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 
         reg: L2 regularization strength.
         seed: seed of the initial weights (the same for every run).
     """
-    from .optimizers import SGD
-    from .train import fit_linear_classifier
+    from ..optimizers import SGD
+    from ..train import fit_linear_classifier
 
     lrs = tuple(positive_grid("lrs", lrs))
     if not lrs[0] <= lr <= lrs[-1]:
@@ -266,8 +266,8 @@ def sgd_batch_explorer(data, batch_sizes=(4, 16, 64, 256, None), lrs=(1e-2, 1e-1
         epochs: passes over the training set per run.
         reg, seed: regularization and seed (initial weights and minibatch order).
     """
-    from .optimizers import SGD
-    from .train import fit_linear_classifier
+    from ..optimizers import SGD
+    from ..train import fit_linear_classifier
 
     lrs = tuple(positive_grid("lrs", lrs))
     batch_sizes = tuple(batch_sizes)

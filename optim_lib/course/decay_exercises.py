@@ -1,7 +1,7 @@
-"""Checkers for the exercises of the chapters past Adam (AdamW, schedules).
+"""Checkers for the two decays: decoupled weight decay (AdamW) and learning-rate decay (warmup + cosine).
 
-Like :mod:`optim_lib.exercises`, each checker runs the learner's function and the
-library's reference on fixed inputs and returns a :class:`~optim_lib.exercises.CheckResult`;
+Like :mod:`optim_lib.course.exercises`, each checker runs the learner's function and the
+library's reference on fixed inputs and returns a :class:`~optim_lib.course.exercises.CheckResult`;
 an unfinished exercise reports "not done yet" instead of raising. When a wrong answer
 matches a common mistake, the message names it.
 """
@@ -13,43 +13,10 @@ import math
 import numpy as np
 
 from .exercises import CheckResult, check_update_rule, compare_arrays
-from .nn import softmax_cross_entropy
-from .optimizers import Adam, AdamW
-from .schedules import CosineDecay, LinearWarmup
+from ..optimizers import Adam, AdamW
+from ..schedules import CosineDecay, LinearWarmup
 
-__all__ = ["check_softmax_cross_entropy", "check_adamw", "check_warmup_cosine"]
-
-
-def check_softmax_cross_entropy(fn) -> CheckResult:
-    """Check ``fn(scores, y) -> (loss, dscores)`` against :func:`optim_lib.nn.softmax_cross_entropy`.
-
-    ``scores`` is ``(N, C)``; ``loss`` the mean cross-entropy and ``dscores`` its gradient.
-    The scores include large ones (up to 800), where ``exp`` overflows unless the largest
-    score is subtracted first.
-    """
-    from .exercises import _call
-
-    rng = np.random.default_rng(4)
-    y = rng.integers(0, 5, size=7)
-    small = rng.standard_normal((7, 5))
-    for name, scores in (("ordinary scores", small), ("large scores", small * 200 + 400)):
-        ref_loss, ref_d = softmax_cross_entropy(scores, y)
-        with np.errstate(all="ignore"):
-            out, problem = _call(fn, scores.copy(), y.copy())
-        if problem:
-            return problem
-        if not (isinstance(out, tuple) and len(out) == 2):
-            return CheckResult("fail", f"it should return (loss, dscores), got {type(out).__name__}")
-        loss, d = out
-        diff = compare_arrays(f"loss ({name})", loss, ref_loss) or \
-            compare_arrays(f"dscores ({name})", d, ref_d)
-        if diff:
-            if name == "large scores":
-                diff += " — exp overflows for large scores: subtract each row's largest score first"
-            elif compare_arrays("dscores", np.asarray(d) / len(y), ref_d) is None:
-                diff += " — divide the gradient by N too: the loss is a mean over the batch"
-            return CheckResult("fail", diff)
-    return CheckResult("pass", "loss and dscores match on ordinary and on large scores")
+__all__ = ["check_adamw", "check_warmup_cosine"]
 
 
 def _adam_l2(w, dw, state, lr, beta1, beta2, eps, weight_decay):

@@ -181,7 +181,7 @@ def frame_player(fig, update, frames, interval: int = 600, label: str = "step"):
 
     ``update(frame)`` redraws ``fig`` for one element of ``frames``. Every frame is
     rendered now (palette PNG, with alt text from the figure's titles) into the book's
-    own player (:func:`optim_lib.player.control_player`): a labelled slider over
+    own player (:func:`optim_lib.course.player.control_player`): a labelled slider over
     ``frames`` that shows the current one, and a Play button stepping every
     ``interval`` ms. It works on a static page with no kernel and no network.
     """
@@ -345,8 +345,3 @@ def animate_race(panels, steps, title: str | None = None, width: float = 9.0,
 
     return frame_player(fig, update, steps, interval=interval)
 
-
-# Every figure a notebook shows carries alt text made from its titles (see optim_lib.player).
-from . import player as _player  # noqa: E402
-
-_player.install_figure_alt()

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from . import optimizers
+from .. import optimizers
 
 __all__ = ["RULES", "rule_facts", "cheat_sheet"]
 

@@ -1,4 +1,4 @@
-"""Explorers of chapters 1 to 5 (optim_lib.explorers_digits): random search, numeric and
+"""Explorers of chapters 1 to 5 (optim_lib.course.classifier_explorers): random search, numeric and
 analytic gradients, gradient descent and SGD on digits."""
 
 
@@ -10,12 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from optim_lib import widgets  # noqa: E402
 from optim_lib.data import load_digits_split  # noqa: E402
 from optim_lib.losses import svm_loss_vectorized  # noqa: E402
 from optim_lib.search import random_search  # noqa: E402
-from optim_lib.widgets import (digits_lr_explorer, gradient_check_explorer,  # noqa: E402
-                               numeric_gradient_explorer, sgd_batch_explorer)
+from optim_lib.course.classifier_explorers import (  # noqa: E402
+    digits_lr_explorer, gradient_check_explorer, numeric_gradient_explorer,
+    random_search_explorer, sgd_batch_explorer)
 from figure_support import line  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def test_random_search_explorer_builds_and_updates():
         return float(np.sum((W - target) ** 2))
 
     scales = (1e-2, 1e-1, 1.0)
-    ex = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales, scale=1e-1)
+    ex = random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales, scale=1e-1)
     ax = ex.fig.axes[0]
     every, best = line(ax, "loss of each try"), line(ax, "best loss so far")
     assert len(every.get_xdata()) == 20                       # default: all tries
@@ -61,7 +61,7 @@ def test_random_search_explorer_builds_and_updates():
     np.testing.assert_array_equal(every.get_ydata(), ref.losses[:5])
     np.testing.assert_array_equal(best.get_ydata(), ref.best_so_far[:5])
     assert f"{ref.best_so_far[4]:.3f}" in ax.get_title()
-    from optim_lib.player import player_data
+    from optim_lib.course.player import player_data
 
     data = player_data(ex.twin("tries", values=[1, 20]).data)
     assert data["values"][0] == ["1", "20"]                    # the swept control first
@@ -182,7 +182,7 @@ def test_random_search_explorer_keeps_one_y_axis_for_every_scale():
         return float(np.sum((W - target) ** 2))
 
     scales = (1e-2, 1e-1, 1.0, 10.0)
-    ex = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=30, scales=scales, scale=1e-1)
+    ex = random_search_explorer(loss_fn, (2, 3), max_tries=30, scales=scales, scale=1e-1)
     ax = ex.fig.axes[0]
     assert ax.get_yscale() == "log"
     limits = set()
@@ -206,9 +206,9 @@ def test_random_search_explorer_reuses_searches_already_run():
 
     scales = (1e-1, 1.0)
     long = {s: random_search(loss_fn, (2, 3), tries=50, scale=s, seed=0) for s in scales}
-    given = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales,
+    given = random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales,
                                            searches={1.0: long[1.0]})
-    fresh = widgets.random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales)
+    fresh = random_search_explorer(loss_fn, (2, 3), max_tries=20, scales=scales)
     for ex in (given, fresh):
         ex.update(tries=20, scale=1.0)
     a, b = given.fig.axes[0], fresh.fig.axes[0]
@@ -216,5 +216,5 @@ def test_random_search_explorer_reuses_searches_already_run():
                                   line(b, "loss of each try").get_ydata())
     assert a.get_title() == b.get_title() and a.get_ylim() == b.get_ylim()
     with pytest.raises(ValueError, match=r"searches\[1.0\] must be a SearchResult of at least"):
-        widgets.random_search_explorer(loss_fn, (2, 3), max_tries=60, scales=scales,
+        random_search_explorer(loss_fn, (2, 3), max_tries=60, scales=scales,
                                        searches={1.0: long[1.0]})

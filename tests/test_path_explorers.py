@@ -1,4 +1,4 @@
-"""Explorers of paths on landscapes (optim_lib.explorers_paths): trajectories, the zig-zag,
+"""Explorers of paths on landscapes (optim_lib.course.path_explorers): trajectories, the zig-zag,
 noise, the race, and the appendix's step cost."""
 
 import matplotlib
@@ -8,12 +8,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from optim_lib import OPTIMIZERS, SGD, Adam, Momentum, widgets  # noqa: E402
+from optim_lib import OPTIMIZERS, SGD, Adam, Momentum  # noqa: E402
+from optim_lib.course.explorer import float_slider  # noqa: E402
 from optim_lib.cost import measure_steps  # noqa: E402
 from optim_lib.landscapes import ill_conditioned_bowl, saddle  # noqa: E402
 from optim_lib.train import run_landscape  # noqa: E402
-from optim_lib.widgets import (noise_explorer, race_explorer, step_cost_explorer,  # noqa: E402
-                               zigzag_explorer)
+from optim_lib.course.path_explorers import (  # noqa: E402
+    noise_explorer, race_explorer, step_cost_explorer, trajectory_explorer, zigzag_explorer)
 from figure_support import line  # noqa: E402
 
 
@@ -38,8 +39,8 @@ def test_trajectory_explorer_reports_divergence(explorer):
     bowl, ex = explorer
     ex.update(lr=0.19)
     assert "diverged" not in ex.fig.get_suptitle()
-    ex2 = widgets.trajectory_explorer(bowl, {"SGD": lambda lr: SGD(lr=lr)},
-                                      [widgets.float_slider("lr", 0.01, 0.5, 0.3)], steps=60)
+    ex2 = trajectory_explorer(bowl, {"SGD": lambda lr: SGD(lr=lr)},
+                                      [float_slider("lr", 0.01, 0.5, 0.3)], steps=60)
     assert "SGD: diverged at step" in ex2.fig.get_suptitle()
 
 

@@ -4,7 +4,7 @@
   ``update`` and shows the figure again.
 * ``explorer.twin(sweep, values)`` — the kernel-free twin: the same ``update`` called
   at build time over a grid of every control's values, rendered into a player with one
-  labelled slider per control (:func:`optim_lib.player.control_player`) that still
+  labelled slider per control (:func:`optim_lib.course.player.control_player`) that still
   works on the static site.
 * ``explorer.show(sweep, values)`` — the one a chapter calls: the twin when the book's
   build executes the notebook (its kernels run with ``OPTIM_LIB_SITE=1``, set by
@@ -230,7 +230,7 @@ class Explorer:
 
         The same ``update`` is run at build time for every combination of a grid of
         each control's values, and the frames go into a small player
-        (:func:`optim_lib.player.control_player`): one labelled slider (or menu, for a
+        (:func:`optim_lib.course.player.control_player`): one labelled slider (or menu, for a
         choice) per control, each showing its current value. No kernel, no network.
 
         Args:

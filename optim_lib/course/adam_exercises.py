@@ -1,6 +1,6 @@
 """The checker of the "implement Adam" exercises (chapters 10 and 11): where ε sits.
 
-:func:`optim_lib.exercises.check_update_rule` feeds gradients of size about one. At that
+:func:`optim_lib.course.exercises.check_update_rule` feeds gradients of size about one. At that
 size ε = 1e-8 is invisible, wherever it is put: ``√v̂ + ε`` and ``√(v̂ + ε)`` agree to
 about 1e-8, below any sensible tolerance. So :func:`check_adam` runs that check and then a
 second probe with one coordinate per gradient scale, from 1e-12 to 1, where ε decides the
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .exercises import CheckResult, _call, _fail, _pass, check_update_rule, compare_arrays
-from .optimizers import Adam
+from ..optimizers import Adam
 
 __all__ = ["check_adam", "adam_variant_step"]
 
@@ -82,7 +82,7 @@ def _probe(fn, hp, steps, seed):
 def check_adam(fn, reference: Adam | None = None, steps: int = 5, seed: int = 0) -> CheckResult:
     """Check ``fn(w, dw, state, lr, beta1, beta2, eps) -> w`` against :class:`optim_lib.Adam`.
 
-    First the steps of :func:`~optim_lib.exercises.check_update_rule` (gradients of size
+    First the steps of :func:`~optim_lib.course.exercises.check_update_rule` (gradients of size
     about one), then a probe with gradients from 1e-12 to 1, where ε decides the step:
     the textbook form and Kingma & Ba's efficient form pass, ε inside the root fails.
     """

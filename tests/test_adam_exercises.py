@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from optim_lib import Adam, Momentum
-from optim_lib.exercises import check_update_rule
-from optim_lib.exercises_adam import VARIANTS, adam_variant_step, check_adam
+from optim_lib.course.exercises import check_update_rule
+from optim_lib.course.adam_exercises import VARIANTS, adam_variant_step, check_adam
 
 REFERENCES = [Adam(lr=0.01), Adam(lr=0.1), Adam(lr=1e-3, beta1=0.5, beta2=0.9999, eps=1e-7)]
 

@@ -9,7 +9,7 @@ self-contained HTML player: one labelled ``<input type=range>`` (a slider) or ``
 controls' positions. No CDN, no ipywidgets state, no second implementation of anything:
 every frame is what the live sliders would show at that setting.
 
-Every frame gets its own alt text from :func:`optim_lib.alt_text.describe`.
+Every frame gets its own alt text from :func:`optim_lib.course.alt_text.describe`.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """How fast every explorer of the book redraws when a slider moves.
 
 Every chapter of _toc.yml is executed in-process (an IPython shell, Agg backend); every
-`optim_lib.widgets.Explorer` it builds is then driven programmatically: each control is
+`optim_lib.course.explorer.Explorer` it builds is then driven programmatically: each control is
 swept through its values (the others at their defaults), and each redraw is timed the way
 a learner waits for it: `update(...)` plus `render()`, the PNG the live widget displays.
 Prints the median and worst redraw per explorer, slowest first. Target: median under 100 ms and worst under 250 ms for every explorer.
 
-Run: `make bench` or `.venv/bin/python bench/widgets.py [chapter-name-substring ...]`.
+Run: `make bench` or `.venv/bin/python bench/explorers.py [chapter-name-substring ...]`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ import io  # noqa: E402
 
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
-from optim_lib import widgets  # noqa: E402
+from optim_lib.course import (classifier_explorers, explorer, network_explorers,  # noqa: E402
+                              path_explorers, valley_explorer)
+
+EXPLORER_MODULES = (classifier_explorers, path_explorers, valley_explorer, network_explorers)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -43,17 +46,17 @@ def chapter_explorers(path: Path, shell: InteractiveShell):
     shell.reset(new_session=False)
     os.chdir(path.parent)
     built = []                       # every Explorer the chapter builds, in order
-    init = widgets.Explorer.__init__
+    init = explorer.Explorer.__init__
 
     def record(self, *args, **kwargs):
         init(self, *args, **kwargs)
         built.append(self)
 
-    widgets.Explorer.__init__ = record
+    explorer.Explorer.__init__ = record
     try:
         _run_cells(path, shell)
     finally:
-        widgets.Explorer.__init__ = init
+        explorer.Explorer.__init__ = init
     return {f"explorer {i + 1}": e for i, e in enumerate(built)}
 
 
@@ -71,7 +74,7 @@ def _run_cells(path: Path, shell: InteractiveShell):
             raise RuntimeError(f"{path.name}: a cell failed: {result.error_in_exec!r}")
 
 
-def redraw_times(explorer: widgets.Explorer):
+def redraw_times(explorer: "Explorer"):
     times = []
     for name, control in explorer.controls.items():
         for value in control.sweep():
@@ -112,11 +115,11 @@ def main(filters):
         ok &= good
         print(f"{chapter:24s} {var + ' (' + factory + ')':28.28s} {n:7d} {med * 1e3:10.1f} "
               f"{worst * 1e3:9.1f}  {'OK' if good else 'MISSED'}")
-    factories = {n for n, f in inspect.getmembers(widgets, inspect.isfunction)
-                 if n.endswith("_explorer") and f.__module__ == widgets.__name__}
+    factories = {n for m in EXPLORER_MODULES for n, f in inspect.getmembers(m, inspect.isfunction)
+                 if n.endswith("_explorer") and f.__module__ == m.__name__}
     unused = sorted(factories - used)
     if unused and not filters:
-        print(f"\nfactories in optim_lib.widgets that no chapter uses (not measured): {unused}")
+        print(f"\nexplorer factories in optim_lib.course that no chapter uses (not measured): {unused}")
     if not rows:
         print("no explorer found")
         return 1
