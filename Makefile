@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-# The arrays of this course are small: threaded BLAS only oversubscribes a 2-core machine.
+# The BLAS thread count, in one place for every target (chapters and tests set none): the arrays
+# of this course are small, and threaded BLAS only oversubscribes a 2-core machine.
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1

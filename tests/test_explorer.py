@@ -110,3 +110,38 @@ def test_show_is_the_twin_in_the_book_build_and_live_elsewhere(explorer, monkeyp
     shown = ex.show("lr", values=[0.01, 0.1])
     assert isinstance(shown, HTML)
     assert player_data(shown.data)["values"] == [["0.01", "0.1"]]
+
+
+def test_a_burst_of_slider_values_redraws_once_with_the_last():
+    """Inside an event loop (a kernel), values that arrive before the redraw replace each other."""
+    import asyncio
+
+    from optim_lib.course.explorer import LatestOnly
+
+    calls = []
+    latest = LatestOnly(lambda **kw: calls.append(kw), wait=0.01)
+
+    async def drag():
+        for lr in (0.01, 0.02, 0.03, 0.04):
+            latest(lr=lr)
+        await asyncio.sleep(0.05)
+        latest(lr=0.05)                       # a later move gets its own redraw
+        await asyncio.sleep(0.05)
+
+    asyncio.run(drag())
+    assert calls == [{"lr": 0.04}, {"lr": 0.05}]
+    latest(lr=0.06)                           # no running loop: at once
+    assert calls[-1] == {"lr": 0.06}
+
+
+def test_the_live_explorer_redraws_its_image_when_a_slider_moves(explorer):
+    import ipywidgets
+
+    _, ex = explorer
+    box = ex.live()
+    slider = box.children[0].children[0]
+    image = box.children[1]
+    assert isinstance(image, ipywidgets.Image)
+    before = image.value
+    slider.value = 0.15                      # no event loop here: redrawn at once
+    assert image.value != before

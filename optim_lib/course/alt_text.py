@@ -121,21 +121,20 @@ def _png_with_alt(fig):
 _installed = False
 
 
-def install_figure_alt() -> bool:
+def install_figure_alt() -> None:
     """Make every matplotlib figure this IPython kernel displays carry its alt text.
 
     Registers a PNG formatter for figures (again before every cell, since
     ``%matplotlib inline`` registers its own). Does nothing outside IPython.
-    Returns whether it is installed.
     """
     global _installed
     try:
         from IPython import get_ipython
     except ImportError:
-        return False
+        return
     shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
-        return False
+        return
     try:   # let the inline backend register its formatter first, then override it
         import matplotlib_inline.backend_inline  # noqa: F401
     except ImportError:
@@ -144,4 +143,3 @@ def install_figure_alt() -> bool:
     if not _installed:
         shell.events.register("pre_run_cell", lambda *_: _register(shell))
         _installed = True
-    return True

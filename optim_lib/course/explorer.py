@@ -36,7 +36,7 @@ from . import plots
 #: Set to "1" in the kernels of the book's build (``_ext/parallel_execute.py``).
 SITE_BUILD = "OPTIM_LIB_SITE"
 
-__all__ = ["Control", "Explorer", "float_slider", "log_slider", "int_slider", "choice",
+__all__ = ["Control", "Explorer", "LatestOnly", "float_slider", "log_slider", "int_slider", "choice",
            "positive_grid", "nearest_index", "snap"]
 
 
@@ -163,18 +163,25 @@ class Explorer:
         self._update(**{**self.defaults, **params})
 
     def live(self):
-        """The ipywidgets sliders with the figure below them (needs a live kernel)."""
+        """The ipywidgets sliders with the figure below them (needs a live kernel).
+
+        A dragged slider sends a value per pixel, faster than the figure redraws; each
+        redraw takes the latest values only (:class:`LatestOnly`), so the figure never
+        lags behind its slider.
+        """
         import ipywidgets as w
-        from IPython.display import Image, display
 
         ctrls = {name: c.widget() for name, c in self.controls.items()}
+        image = w.Image(value=self.render(), format="png")
 
-        def show(**params):
+        def redraw(**params):
             self.update(**params)
-            display(Image(self.render()))
+            image.value = self.render()
 
-        out = w.interactive_output(show, ctrls)
-        return w.VBox([w.HBox(list(ctrls.values()), layout=w.Layout(flex_flow="row wrap")), out])
+        latest = LatestOnly(redraw)
+        for ctrl in ctrls.values():
+            ctrl.observe(lambda _: latest(**{n: c.value for n, c in ctrls.items()}), names="value")
+        return w.VBox([w.HBox(list(ctrls.values()), layout=w.Layout(flex_flow="row wrap")), image])
 
     def show(self, sweep: str | None = None, values=None, **twin_options):
         """The explorer for where the notebook runs: the kernel-free :meth:`twin` (called
@@ -331,3 +338,38 @@ def nearest_index(grid, value):
 def snap(value, grid):
     """The element of ``grid`` nearest to ``value`` on a log scale."""
     return float(grid[nearest_index(grid, value)])
+
+
+class LatestOnly:
+    """Call ``fn`` with the latest arguments only, ``wait`` seconds after the first call
+    of a burst (the throttling recipe of the ipywidgets documentation).
+
+    In a kernel, slider messages that arrive while a redraw is scheduled replace each
+    other's arguments instead of queueing a redraw each; without a running event loop
+    (a plain script), every call runs at once.
+    """
+
+    def __init__(self, fn: Callable, wait: float = 0.03):
+        self.fn, self.wait = fn, wait
+        self.pending: dict | None = None
+        self.scheduled = False
+
+    def __call__(self, **kwargs) -> None:
+        import asyncio
+
+        self.pending = kwargs
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        if not self.scheduled:
+            self.scheduled = True
+            loop.call_later(self.wait, self.flush)
+
+    def flush(self) -> None:
+        """Run ``fn`` with the latest arguments, if any are waiting."""
+        self.scheduled = False
+        kwargs, self.pending = self.pending, None
+        if kwargs is not None:
+            self.fn(**kwargs)

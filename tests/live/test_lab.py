@@ -184,14 +184,28 @@ RAN_AND_IDLE = """async (chapter) => {
   return mine.length > 0 && mine.every(s => s.kernel.execution_state === 'idle');
 }"""
 
+# The explorer's picture, as pixels: the live explorer is an ipywidgets Image (a blob: URL
+# that changes with every redraw), so the test compares what it shows, not its address.
+PICTURE = """() => {
+  const i = document.querySelector(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) :is(.widget-output, .widget-vbox) img');
+  if (!i || !i.complete || !i.naturalWidth) return null;
+  const c = document.createElement('canvas');
+  c.width = i.naturalWidth; c.height = i.naturalHeight;
+  c.getContext('2d').drawImage(i, 0, 0);
+  return c.toDataURL('image/png');
+}"""
+
+
 def explorer_image(page):
-    img = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) :is(.widget-output, .widget-vbox) img").first
-    return img.get_attribute("src") if img.count() else None
+    try:
+        page.wait_for_function(PICTURE, timeout=15_000)
+    except Exception:
+        return None
+    return page.evaluate(PICTURE)
 
 
-REDRAWN = ("(b) => { const i = document.querySelector("
-           "'.jp-NotebookPanel:not(.lm-mod-hidden) :is(.widget-output, .widget-vbox) img');"
-           " return i && i.getAttribute('src') !== b; }")
+REDRAWN = f"(b) => {{ const p = ({PICTURE})(); return p !== null && p !== b; }}"
 
 
 def slider_redraws(page):
