@@ -237,10 +237,7 @@ def problems(path: Path) -> list[str]:
             for role in ROLE.findall(src):
                 if role not in LAB_ROLES:
                     found.append(f"{where}: role {{{role}}} is shown raw in JupyterLab")
-            folded = cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
             for directive in DIRECTIVE.findall(src):
-                if directive == "bibliography" and folded:
-                    continue      # website-only: tools/references.py writes Lab's own list
                 if directive not in LAB_DIRECTIVES:
                     found.append(f"{where}: directive {{{directive}}} is shown raw in JupyterLab")
             for expr in EVAL_ANY.findall(src):

@@ -70,7 +70,7 @@ def authors(field: str) -> str:
 def lab_line(key: str, fields: dict[str, str]) -> str:
     where = fields.get("journal") or fields.get("howpublished") or fields.get("publisher") or ""
     return (f"- `{key}` — {authors(fields.get('author', ''))} ({fields.get('year', 'n.d.')}). "
-            f"*{_plain(fields.get('title', ''))}*. {_plain(where)}".rstrip() + "")
+            f"*{_plain(fields.get('title', ''))}*. {_plain(where)}".rstrip())
 
 
 def cited_keys(nb) -> list[str]:

@@ -110,8 +110,6 @@ def expected_collapsed(chapter):
         if cell["cell_type"] == "markdown":
             in_solution = bool(SOLUTION_START.search(src)) or (
                 in_solution and not SOLUTION_END.search(src))
-            if cell["metadata"].get("jupyter", {}).get("source_hidden"):
-                hidden[i] = "website-only markup (the reference list's bibliography directive)"
         elif "remove-cell" in cell["metadata"].get("tags", []):
             hidden[i] = "plumbing (remove-cell)"
         elif in_solution:
