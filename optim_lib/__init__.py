@@ -18,9 +18,17 @@ Notebooks teach and show; this package computes. Two layers, one concept per mod
 ``nn``             a small ReLU network with softmax cross-entropy, forward and backward
 ``search``         random search; ``search_stack``: several local searches at once
 ``train``          runners on landscapes and on the linear classifier
-``linear_race``    the classifier's certified optimum f*, many classifiers x seeds at once
-``network_train``  many networks (optimizers x seeds) trained at once, chosen on validation
-``tuning``         learning-rate sweeps and the fair race
+``optimum``        the classifier's certified optimum f* (and the objective it certifies)
+``linear_race``    many classifiers x seeds trained at once (one stacked optimizer or several)
+``network_train``  many networks (optimizers x seeds) trained at once
+``tuning``         learning-rate sweeps
+``search_space``   what each optimizer tunes (learning rate, 1−ρ, 1−β, ε, the schedule),
+                   seeded random trials, the trials as one stacked optimizer
+``problems``       the race's problems (landscapes, digits linear, the MLP), run stacked
+``protocol``       the race: budgets, choice on validation, fresh seeds, test once, verdicts,
+                   ranking, forgiveness
+``inclusion``      Momentum(ρ=0) is SGD, Adam(β₁=0) is RMSProp up to bias correction: measured
+``profile``        Dolan & Moré performance profiles
 ``noise``          how well a minibatch gradient estimates the full gradient
 ``nonstationary``  an objective that changes mid-run
 ``quadratic``      momentum and Nesterov on a quadratic, one eigendirection at a time

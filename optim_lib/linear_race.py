@@ -1,9 +1,7 @@
 """The linear classifier's race: many optimizers and seeds at once, judged against the optimum.
 
-:func:`svm_optimum` solves the classifier's objective (the multiclass SVM loss of
-:mod:`optim_lib.losses` plus ``reg · ‖W‖²`` on the training set) to high accuracy, with a
-certificate: the duality gap bounds how far the returned ``W`` is from the best possible
-value. Chapter 11 then measures every optimizer by ``f(W) − f*``, the gap to that optimum.
+The optimum itself (:func:`svm_optimum`, :func:`svm_objective`) lives in
+:mod:`optim_lib.optimum`; both names stay importable from here.
 
 :func:`train_classifiers` trains a grid of classifiers in one loop, as
 :func:`optim_lib.network_train.train_networks` does for the network: one *group* per
@@ -11,7 +9,10 @@ optimizer (one per learning rate of a sweep) times one classifier per *seed*. Cl
 ``(g, s)`` starts from ``init_weights(..., seed=s)`` and sees the minibatches in the order
 drawn by ``default_rng(s)``, exactly as :func:`optim_lib.train.fit_linear_classifier` with
 ``seed=s`` (``tests/test_linear_race.py`` checks the two agree). The update rules are
-element-wise, so one ``step`` per group updates all its seeds' weights at once.
+element-wise, so one ``step`` per group updates all its seeds' weights at once, and one
+optimizer whose hyperparameters are arrays (one entry per group, ``groups=G``) updates every
+group at once: the protocol's stacked trials (:mod:`optim_lib.protocol`). The minibatch
+gradient is :func:`optim_lib.losses.svm_loss_stacked`.
 """
 
 from __future__ import annotations
@@ -19,122 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from . import checks
 from .data import DigitsSplit
-from .losses import svm_loss_value
-from .optimizers import Optimizer
+from .losses import svm_loss_stacked
+from .optimum import SVMOptimum, svm_objective, svm_optimum
 from .train import init_weights
 
 __all__ = ["SVMOptimum", "svm_optimum", "LinearRuns", "train_classifiers", "svm_objective"]
-
-
-@dataclass
-class SVMOptimum:
-    """The optimum of the SVM objective on a training set.
-
-    Attributes:
-        W: the minimizer found (``f(W)`` is within ``certificate`` of the true minimum).
-        f_star: ``f(W)``, the objective there (an upper bound on the true minimum ``f*``).
-        certificate: the duality gap ``f(W) − D(A) ≥ f(W) − f*``: how far ``f_star`` can be
-            above the true minimum, at most.
-        reg: the L2 strength it was solved for.
-    """
-
-    W: np.ndarray
-    f_star: float
-    certificate: float
-    reg: float
-
-
-def svm_optimum(X: np.ndarray, y: np.ndarray, reg: float, tol: float = 1e-5,
-                max_iter: int = 20_000) -> SVMOptimum:
-    """Minimize ``(1/N) Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + 1) + reg·‖W‖²`` through its dual.
-
-    Each hinge is ``max_{a∈[0,1]} a·margin``, so the minimum equals the maximum over
-    ``A ∈ [0, 1]^{N×C}`` (``a_{i,y_i} = 0``) of the concave dual
-    ``D(A) = ΣA/N − ‖M‖²/(4·reg·N²)``, ``M = Kᵀ X``, where ``K`` holds ``a_ij`` and
-    ``K[i, y_i] = −Σ_j a_ij``; the primal point is ``W(A) = −M/(2·reg·N)``. The dual has
-    box constraints only, which L-BFGS-B handles exactly, and a smooth objective, unlike
-    the hinge. ``f(W(A)) − D(A) ≥ 0`` certifies the answer (weak duality).
-
-    Args:
-        X: features, shape (N, D) (the bias column included, as in the chapters).
-        y: labels in ``0 .. C-1``, shape (N,).
-        reg: the L2 strength (> 0).
-        tol: stop when the certificate (the duality gap) is below this.
-        max_iter: L-BFGS-B iterations before giving up (RuntimeError).
-    """
-    reg = checks.positive("reg", reg)
-    tol = checks.positive("tol", tol)
-    max_iter = checks.count("max_iter", max_iter)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"X must be (N, D) and y (N,), got X {X.shape} and y {y.shape}")
-    N = X.shape[0]
-    C = int(y.max()) + 1
-    rows = np.arange(N)
-
-    def primal_of(a):
-        K = a.reshape(N, C).copy()
-        K[rows, y] = -K.sum(axis=1)
-        return -(K.T @ X) / (2 * reg * N)
-
-    def neg_dual(a):
-        W = primal_of(a)
-        value = a.sum() / N - reg * np.sum(W * W)       # ‖M‖²/(4 reg N²) = reg ‖W‖²
-        scores = X @ W.T
-        margins = scores - scores[rows, y][:, None] + 1   # dD/da_ij = margin_ij / N
-        margins[rows, y] = 0.0
-        return -value, -margins.ravel() / N
-
-    bounds = np.ones((N, C, 2))
-    bounds[..., 0] = 0.0
-    bounds[rows, y, 1] = 0.0                            # a_{i,y_i} = 0
-
-    def certificate(a, neg_d):
-        return svm_loss_value(primal_of(a), X, y, reg) + neg_d     # f(W) − D(A) ≥ f(W) − f*
-
-    def stop_when_certified(intermediate_result):
-        stop_when_certified.calls += 1
-        if stop_when_certified.calls % 25 == 0 and \
-                certificate(intermediate_result.x, intermediate_result.fun) <= tol:
-            raise StopIteration
-    stop_when_certified.calls = 0
-
-    res = minimize(neg_dual, np.zeros(N * C), jac=True, method="L-BFGS-B",
-                   bounds=bounds.reshape(-1, 2), callback=stop_when_certified,
-                   options={"maxiter": max_iter, "ftol": 0.0, "gtol": 0.0})
-    W, gap = primal_of(res.x), certificate(res.x, res.fun)
-    if gap > tol:
-        raise RuntimeError(f"svm_optimum: the duality gap is still {gap:.2e} > tol = {tol:g} "
-                           f"after {res.nit} iterations (max_iter = {max_iter})")
-    return SVMOptimum(W=W, f_star=svm_loss_value(W, X, y, reg), certificate=float(max(gap, 0.0)),
-                      reg=reg)
-
-
-def svm_objective(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> np.ndarray:
-    """The SVM objective of many weight matrices at once: ``W`` of shape ``(..., C, D)``.
-
-    Equal to :func:`optim_lib.losses.svm_loss_value` for each matrix; nan where ``W`` is not
-    finite.
-    """
-    W = np.asarray(W, dtype=float)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    flat = W.reshape(-1, *W.shape[-2:])                              # (M, C, D)
-    N, rows = X.shape[0], np.arange(X.shape[0])
-    value = np.empty(len(flat))
-    with np.errstate(all="ignore"):
-        for k, Wk in enumerate(flat):                                # one gemm per matrix
-            scores = X @ Wk.T                                        # (N, C)
-            margins = scores - scores[rows, y][:, None] + 1
-            margins[rows, y] = 0.0    # summed as svm_loss_value sums: equal to the last bit
-            value[k] = margins[margins > 0].sum() / N + reg * np.sum(Wk * Wk)
-    value = value.reshape(W.shape[:-2])
-    return np.where(np.isfinite(value), value, np.nan)
 
 
 @dataclass
@@ -176,7 +69,7 @@ class LinearRuns:
 
 def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epochs: int = 20,
                       batch_size: int = 64, reg: float = 1e-3, checkpoints=None,
-                      dtype=np.float64) -> LinearRuns:
+                      dtype=np.float64, groups: int | None = None) -> LinearRuns:
     """Train ``len(optimizers) x len(seeds)`` linear SVM classifiers on digits with minibatches.
 
     Args:
@@ -191,8 +84,17 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
         dtype: float type of the weights and the data during training: float64 (the default)
             reproduces ``fit_linear_classifier`` bit for bit; float32 is about twice as fast.
             The objective and accuracies are always evaluated in float64.
+        groups: None (``optimizers`` is a list, one per group), or the number of groups
+            ``G`` when ``optimizers`` is ONE optimizer whose hyperparameters are arrays of
+            shape ``(G, 1, 1)`` (:meth:`optim_lib.search_space.Trials.optimizer`): it steps
+            all the weights, shape ``(S, G, C, D)``, at once.
     """
-    optimizers = checks.optimizers(optimizers)
+    if groups is None:
+        optimizers = checks.optimizers(optimizers)
+        G = len(optimizers)
+    else:
+        G = checks.count("groups", groups)
+        optimizers = [checks.optimizer(optimizers, "optimizers")]
     if not isinstance(data, DigitsSplit):
         raise TypeError(f"data must be a DigitsSplit, got {type(data).__name__}")
     seeds = checks.seeds(seeds)
@@ -205,12 +107,9 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
     Xt = X.astype(dtype)
     n, D = X.shape
     C = data.n_classes
-    G, S = len(optimizers), len(seeds)
+    S = len(seeds)
     first = np.stack([init_weights(C, D, s) for s in seeds])          # (S, C, D)
-    # (S, G, C, D): seed s's G weight matrices are one (G·C, D) block, so one matrix
-    # product per seed scores a minibatch for every group at once.
-    W = np.repeat(first[:, None], G, axis=1).astype(dtype)
-    flat = W.reshape(S, G * C, D)                                     # a view of W
+    W = np.repeat(first[:, None], G, axis=1).astype(dtype)           # (S, G, C, D)
     rngs = [np.random.default_rng(s) for s in seeds]
     for opt in optimizers:
         opt.reset()
@@ -222,18 +121,12 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
             orders = np.stack([rng.permutation(n) for rng in rngs])   # (S, n)
             for start in range(0, n, batch_size):
                 idx = orders[:, start:start + batch_size]             # (S, B)
-                Xb, B = Xt[idx], idx.shape[1]                         # (S, B, D)
-                at_y = np.broadcast_to(y[idx][:, :, None, None], (S, B, G, 1))
-                scores = (Xb @ flat.transpose(0, 2, 1)).reshape(S, B, G, C)
-                correct = np.take_along_axis(scores, at_y, axis=-1)
-                coeff = (scores - correct + 1 > 0).astype(dtype)      # violated margins (and y itself)
-                # the correct class pays for each violation: 1 - (violations + 1 for itself)
-                np.put_along_axis(coeff, at_y, 1 - coeff.sum(axis=-1, keepdims=True), axis=-1)
-                dW = (coeff.reshape(S, B, G * C).transpose(0, 2, 1) @ Xb).reshape(S, G, C, D)
-                dW /= B
-                dW += (2 * reg) * W
-                for g, opt in enumerate(optimizers):                  # one step per group
-                    opt.step(W[:, g], dW[:, g])
+                _, dW = svm_loss_stacked(W, Xt[idx][:, None], y[idx][:, None], reg)
+                if groups is not None:                                # one step for all
+                    optimizers[0].step(W, dW)
+                else:
+                    for g, opt in enumerate(optimizers):              # one step per group
+                        opt.step(W[:, g], dW[:, g])
             if epoch in checkpoints:
                 Wg = W.transpose(1, 0, 2, 3).astype(float)            # (G, S, C, D)
                 f = svm_objective(Wg, X, y, reg)

@@ -11,7 +11,9 @@ and backward pass handles all of them with stacked matrix products, and each
 group's optimizer updates its own ``(S, n_params)`` block in place with one
 ``step``. The update rules are element-wise, so this is exactly ``S`` separate
 trainings per optimizer (``tests/test_nn.py`` checks it against one-at-a-time
-training), at a fraction of the Python overhead.
+training), at a fraction of the Python overhead. With ``groups=G``, one optimizer whose
+hyperparameters are arrays of shape ``(G, 1, 1)`` steps all ``G x S`` networks at once (the
+protocol's stacked trials, :mod:`optim_lib.protocol`).
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ class NetRuns:
 
 def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10)),
                    epochs: int = 20, batch_size: int = 64, reg: float = 0.0,
-                   checkpoints=None, dtype=np.float32) -> NetRuns:
+                   checkpoints=None, dtype=np.float32, groups: int | None = None) -> NetRuns:
     """Train ``len(optimizers) x len(seeds)`` networks on digits with minibatches.
 
     Args:
@@ -117,10 +119,19 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
         dtype: the float type of the parameters and the data. float32, as in the deep-learning
             frameworks: about three times faster here than float64, and ample for training
             (the gradient *checks* run in float64, where finite differences need the digits).
+        groups: None (``optimizers`` is a list, one per group), or the number of groups
+            ``G`` when ``optimizers`` is ONE optimizer whose hyperparameters are arrays of
+            shape ``(G, 1, 1)`` (:meth:`optim_lib.search_space.Trials.optimizer`): it steps
+            all the parameters, shape ``(G, S, n_params)``, at once.
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an optim_lib.nn.MLP, got {type(net).__name__}")
-    optimizers = checks.optimizers(optimizers)
+    if groups is None:
+        optimizers = checks.optimizers(optimizers)
+        G = len(optimizers)
+    else:
+        G = checks.count("groups", groups)
+        optimizers = [checks.optimizer(optimizers, "optimizers")]
     seeds = checks.seeds(seeds)
     epochs = checks.count("epochs", epochs)
     batch_size = checks.count("batch_size", batch_size)
@@ -131,7 +142,7 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"net takes {net.sizes[0]} inputs but digits have {X.shape[1]} pixels")
     y = data.y_train
-    G, S = len(optimizers), len(seeds)
+    S = len(seeds)
     try:
         regs = np.array(reg, dtype=float)
     except (TypeError, ValueError):
@@ -164,8 +175,11 @@ def train_networks(net: MLP, optimizers, data: DigitsSplit, seeds=tuple(range(10
                 step_loss[t] = loss
                 bad = ~np.isfinite(loss) & (diverged_at < 0)
                 diverged_at[bad] = t
-                for g, opt in enumerate(optimizers):                  # one step per group
-                    opt.step(params[g], grad[g])
+                if groups is not None:                                # one step for all
+                    optimizers[0].step(params, grad)
+                else:
+                    for g, opt in enumerate(optimizers):              # one step per group
+                        opt.step(params[g], grad[g])
                 t += 1
             if epoch in checkpoints:
                 saved.append(params.copy())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as _stats
 
-__all__ = ["PairedDifference", "paired_difference"]
+__all__ = ["PairedDifference", "paired_difference", "verdict_table"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,39 @@ def paired_difference(a, b, confidence: float = 0.95) -> PairedDifference:
     se = float(d.std(ddof=1) / np.sqrt(n))
     half = float(_stats.t.ppf(0.5 + confidence / 2, df=n - 1)) * se
     return PairedDifference(mean, se, mean - half, mean + half, n, confidence)
+
+
+def verdict_table(values: dict, reference: str, lower_is_better: bool = True,
+                  confidence: float = 0.95) -> list:
+    """Every method against ``reference``, paired seed by seed: the table a race reports.
+
+    Args:
+        values: method -> per-seed values, 1-D, the same seeds in the same order for all.
+        reference: the method the others are compared with (a key of ``values``).
+        lower_is_better: True for losses, gaps and step counts; False for accuracies.
+        confidence: of the t interval.
+
+    Returns:
+        One dict per method, in the order of ``values``: ``optimizer``, ``mean`` (over the
+        seeds), ``diff`` (the :class:`PairedDifference` method − reference, None for the
+        reference itself or when a value is not finite), ``verdict`` ("better", "worse",
+        "tie", "reference", or "diverged on k seeds").
+    """
+    if not isinstance(values, dict) or reference not in values:
+        raise ValueError(f"reference must be one of the methods {list(values)!r}, got {reference!r}")
+    ref = np.asarray(values[reference], dtype=float)
+    rows = []
+    for name, v in values.items():
+        v = np.asarray(v, dtype=float)
+        row = {"optimizer": name, "mean": float(np.mean(v)), "diff": None}
+        bad = int(np.sum(~np.isfinite(v)) + (0 if name == reference else np.sum(~np.isfinite(ref))))
+        if name == reference:
+            row["verdict"] = "reference" if np.all(np.isfinite(v)) else \
+                f"diverged on {int(np.sum(~np.isfinite(v)))} seeds"
+        elif bad:
+            row["verdict"] = f"diverged on {bad} seeds"
+        else:
+            row["diff"] = paired_difference(v, ref, confidence)
+            row["verdict"] = row["diff"].verdict(lower_is_better)
+        rows.append(row)
+    return rows

@@ -1,8 +1,10 @@
-"""A fair race: tune each optimizer's learning rate on the same objective, then compare.
+"""Learning-rate sweeps: tune one optimizer's learning rate on a grid, then compare.
 
 :func:`tune_lr` sweeps one optimizer over a grid of learning rates and says which is
 best and how wide the band of working ones is (:class:`LRSweep`); :func:`race` does it
-for several optimizers on the same grid (chapter 11).
+for several optimizers on the same grid. The full protocol (every hyperparameter and the
+schedule tuned on equal random-search budgets, fresh seeds, verdicts with intervals) is
+:mod:`optim_lib.protocol`.
 """
 
 from __future__ import annotations
@@ -79,20 +81,6 @@ class LRSweep:
                 f"{self.n_working}/{len(self.lrs)} working, band {self.band_decades:.2g} decades)")
 
 
-def _check_lrs(lrs) -> np.ndarray:
-    try:
-        arr = np.asarray(lrs, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"lrs must be a sequence of numbers, got {lrs!r}") from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"lrs must be a non-empty 1-D sequence of learning rates, got {lrs!r}")
-    if not (np.all(np.isfinite(arr)) and np.all(arr > 0)):
-        raise ValueError(f"lrs must all be finite and > 0, got {lrs!r}")
-    if np.any(np.diff(arr) <= 0):
-        raise ValueError(f"lrs must be strictly increasing, got {lrs!r}")
-    return arr
-
-
 def tune_lr(make_optimizer, objective, lrs, score=None, higher_is_better: bool = False,
             tolerance: float | None = None, threshold: float | None = None,
             name: str | None = None) -> LRSweep:
@@ -123,7 +111,7 @@ def tune_lr(make_optimizer, objective, lrs, score=None, higher_is_better: bool =
         raise TypeError(f"objective must be callable (optimizer -> result), got {objective!r}")
     if score is not None and not callable(score):
         raise TypeError(f"score must be callable (result -> float) or None, got {score!r}")
-    lrs = _check_lrs(lrs)
+    lrs = checks.increasing("lrs", lrs)
     tolerance = checks.optional_number("tolerance", tolerance)
     if tolerance is not None and tolerance < 0:
         raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")

@@ -119,3 +119,24 @@ def test_train_classifiers_wants_distinct_optimizers(data):
     opt = SGD(0.1)
     with pytest.raises(ValueError, match="distinct"):
         train_classifiers([opt, opt], data, seeds=(0,), epochs=1)
+
+
+def test_one_stacked_optimizer_for_all_groups(data):
+    from optim_lib.search_space import search_space
+
+    t = search_space("Momentum", schedule=None).sample(3, seed=0)
+    stacked = train_classifiers(t.optimizer(3), data, seeds=(0, 1), epochs=1, groups=3)
+    one_each = train_classifiers([t.single(i) for i in range(3)], data, seeds=(0, 1), epochs=1)
+    assert np.allclose(stacked.W, one_each.W, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="groups must be a positive integer"):
+        train_classifiers(t.optimizer(3), data, seeds=(0,), epochs=1, groups=0)
+    with pytest.raises(TypeError, match="optimizers must be an optim_lib optimizer"):
+        train_classifiers([t.single(0)], data, seeds=(0,), epochs=1, groups=1)
+
+
+def test_optimum_lives_in_its_own_module_and_stays_importable_here():
+    import optim_lib.linear_race as lr
+    import optim_lib.optimum as om
+
+    assert lr.svm_optimum is om.svm_optimum and lr.svm_objective is om.svm_objective
+    assert lr.SVMOptimum is om.SVMOptimum

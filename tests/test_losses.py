@@ -271,3 +271,25 @@ def test_kinks_bad_arguments(kw, match):
     args.update(kw)
     with pytest.raises(ValueError, match=match):
         svm_kinks_crossed(W, X, y, **args)
+
+
+def test_stacked_loss_equals_one_classifier_at_a_time():
+    from optim_lib.losses import svm_loss_stacked
+
+    rng = np.random.default_rng(7)
+    S, G, N, C, D = 3, 4, 20, 5, 6
+    W = rng.standard_normal((S, G, C, D))
+    X = rng.standard_normal((S, N, D))
+    y = rng.integers(0, C, (S, N))
+    loss, dW = svm_loss_stacked(W, X[:, None], y[:, None], 0.1)
+    assert loss.shape == (S, G) and dW.shape == W.shape
+    for s in range(S):
+        for g in range(G):
+            ref_loss, ref_dW = svm_loss_vectorized(W[s, g], X[s], y[s], 0.1)
+            assert np.isclose(loss[s, g], ref_loss, rtol=1e-13)
+            assert np.allclose(dW[s, g], ref_dW, rtol=1e-12, atol=1e-14)
+    # labels of another seed give another gradient (the pairing of X and y matters)
+    _, wrong = svm_loss_stacked(W, X[:, None], y[::-1][:, None], 0.1)
+    assert not np.allclose(wrong, dW)
+    with pytest.raises(ValueError, match="W must be"):
+        svm_loss_stacked(W, X[:, None, :, :3], y[:, None], 0.1)

@@ -309,3 +309,19 @@ def test_train_networks_rejects_a_shared_optimizer(data):
     opt = SGD(0.1)
     with pytest.raises(ValueError, match="distinct"):
         train_networks(MLP((64, 4, 10)), [opt, opt], data, seeds=(0,), epochs=1)
+
+
+def test_one_stacked_optimizer_for_all_groups(data):
+    from optim_lib.search_space import search_space
+
+    net = MLP((64, 8, 10))
+    t = search_space("Adam", schedule=None).sample(3, seed=0)
+    # float64: array hyperparameters (float64) would lift float32 states to float64, so the two
+    # float32 trainings differ in the last bits; in float64 they agree
+    kw = dict(seeds=(0, 1), epochs=1, dtype=np.float64)
+    stacked = train_networks(net, t.optimizer(3), data, groups=3, **kw)
+    one_each = train_networks(net, [t.single(i) for i in range(3)], data, **kw)
+    assert np.allclose(stacked.params, one_each.params, rtol=1e-12, atol=1e-15)
+    assert np.array_equal(stacked.diverged_at, one_each.diverged_at)
+    with pytest.raises(ValueError, match="groups must be a positive integer"):
+        train_networks(net, t.optimizer(3), data, seeds=(0,), epochs=1, groups=0)

@@ -53,3 +53,24 @@ def test_bad_input_is_named(a, b, match):
 def test_bad_confidence_is_named():
     with pytest.raises(ValueError, match="confidence must be in"):
         paired_difference(np.arange(3.0), np.zeros(3), confidence=1.5)
+
+
+def test_verdict_table_pairs_every_method_with_the_reference():
+    from optim_lib.stats import verdict_table
+
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=10)
+    values = {"ref": base, "faster": base - 1.0 + 0.01 * rng.normal(size=10),
+              "same": base + 0.01 * rng.normal(size=10), "broken": np.r_[base[:9], np.nan]}
+    rows = verdict_table(values, "ref", lower_is_better=True)
+    by = {r["optimizer"]: r for r in rows}
+    assert [r["optimizer"] for r in rows] == list(values)
+    assert by["ref"]["verdict"] == "reference" and by["ref"]["diff"] is None
+    assert by["faster"]["verdict"] == "better"
+    assert by["faster"]["diff"] == paired_difference(values["faster"], base)
+    assert by["same"]["verdict"] == "tie" and by["same"]["diff"].covers_zero()
+    assert by["broken"]["verdict"] == "diverged on 1 seeds" and by["broken"]["diff"] is None
+    # higher is better flips the verdict (the table does not hard-code a direction)
+    assert verdict_table(values, "ref", lower_is_better=False)[1]["verdict"] == "worse"
+    with pytest.raises(ValueError, match="reference must be one of"):
+        verdict_table(values, "nobody")
