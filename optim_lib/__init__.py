@@ -7,7 +7,7 @@ Notebooks teach and show; this package computes. Two layers, one concept per mod
 ================== ============================================================
 ``optimizers``     the update rules, each its equation: ``base`` (the contract),
                    ``first_order`` (SGD, Momentum, Nesterov), ``adaptive`` (AdaGrad,
-                   RMSProp, Adam, AdamW)
+                   RMSProp, Adam, AdamW), ``after_adamw`` (Lion, Muon, Schedule-Free AdamW)
 ``fused``          their fast twins: in place, in chunks, on two threads (tested equal)
 ``schedules``      learning-rate schedules: step and cosine decay, linear warmup
 ``checks``         argument checks, written once (and the hyperparameter fields)
@@ -48,10 +48,12 @@ explorers, the numbers the prose quotes, the cheat sheet and the exercise checke
 
 from . import fused
 from .nn import MLP
-from .optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, Optimizer, RMSProp
+from .optimizers import (SGD, AdaGrad, Adam, AdamW, AdamWScheduleFree, Lion, Momentum, Muon,
+                         Nesterov, Optimizer, RMSProp)
 from .schedules import Constant, CosineDecay, LinearWarmup, Scheduled, StepDecay
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW",
+           "Lion", "Muon", "AdamWScheduleFree",
            "OPTIMIZERS", "fused", "show_source", "MLP", "Scheduled", "Constant", "StepDecay",
            "CosineDecay", "LinearWarmup"]
 

@@ -12,6 +12,20 @@ matrix, ``grad(w, t) = A·w − b + noise_t`` (float64; everything drawn from on
 step 200), as a schedule or a hand-tuned run would change it. Checkpoints every 10 steps are
 stored, with the final weights.
 
+The rules past AdamW (``AFTER_ADAMW``: Lion, Muon, Schedule-Free AdamW) run on the same problem
+with the same learning-rate changes, each against its own reference package, whose version the
+fixture records: ``lion-pytorch`` (0.2.5, ``decoupled_weight_decay=False``), ``torch.optim.Muon``
+(torch 2.13) and ``schedulefree`` (1.4.1). Muon is compared in float64: torch's Newton–Schulz
+iteration casts to bfloat16, so the fixture script runs torch's own function recompiled from its
+source with that one cast taken out (:func:`muon_without_bfloat16`); torch's real bfloat16 run is
+recorded too (``muon_bfloat16.npz``), for the chapter that shows what bfloat16 changes.
+``muon_wide`` runs Muon on the transposed problem (a 4 x 6 matrix: no transpose inside the
+iteration, no shape adjustment of lr). Schedule-Free fixtures hold both points: the train point
+y (``checkpoints``, the package's train mode) and the evaluation point x (``eval_checkpoints``,
+its eval mode).
+
+    .../bin/python tools/reference_trajectories.py lion muon   # rewrite only these fixtures
+
 Schedules are compared twice: their factor sequences against torch.optim.lr_scheduler, and a
 whole run of ``Scheduled(opt, schedule)`` against the torch optimizer stepped with the scheduler.
 Each cosine ends with the run: past ``T_max`` torch's CosineAnnealingLR climbs back up (it is
@@ -20,6 +34,7 @@ periodic), while ``CosineDecay`` stays at ``final``, as its docstring says.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -49,6 +64,37 @@ RULES = {
                         "weight_decay": 0.1}, "AdamW",
               {"lr": 0.02, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.1}),
 }
+# The rules past AdamW: name -> (class in optim_lib.optimizers.after_adamw, its kwargs,
+# reference "module.Class", its kwargs)
+_MUON = {"lr": 0.02, "weight_decay": 0.1, "momentum": 0.95, "nesterov": True}
+AFTER_ADAMW = {
+    "lion": ("Lion", {"lr": 0.01, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.2},
+             "lion_pytorch.Lion", {"lr": 0.01, "betas": (0.9, 0.99), "weight_decay": 0.2,
+                                   "decoupled_weight_decay": False}),
+    "lion_b1_05": ("Lion", {"lr": 0.02, "beta1": 0.5, "beta2": 0.9},
+                   "lion_pytorch.Lion", {"lr": 0.02, "betas": (0.5, 0.9)}),
+    "muon": ("Muon", _MUON, "torch.optim.Muon", _MUON),
+    "muon_rms": ("Muon", {**_MUON, "adjust_lr_fn": "match_rms_adamw"}, "torch.optim.Muon",
+                 {**_MUON, "adjust_lr_fn": "match_rms_adamw"}),
+    "muon_wide": ("Muon", {**_MUON, "adjust_lr_fn": "original"}, "torch.optim.Muon",
+                  {**_MUON, "adjust_lr_fn": "original"}),
+    "muon_plain": ("Muon", {"lr": 0.03, "weight_decay": 0.0, "momentum": 0.8, "nesterov": False,
+                            "ns_steps": 3}, "torch.optim.Muon",
+                   {"lr": 0.03, "weight_decay": 0.0, "momentum": 0.8, "nesterov": False,
+                    "ns_steps": 3}),
+    "schedulefree": ("AdamWScheduleFree", {"lr": 0.02, "weight_decay": 0.05, "warmup_steps": 20},
+                     "schedulefree.AdamWScheduleFree",
+                     {"lr": 0.02, "weight_decay": 0.05, "warmup_steps": 20}),
+    "schedulefree_poly": ("AdamWScheduleFree", {"lr": 0.05, "beta1": 0.8, "beta2": 0.99,
+                                                "eps": 1e-6, "r": 1.0, "weight_lr_power": 1.0},
+                          "schedulefree.AdamWScheduleFree",
+                          {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-6, "r": 1.0,
+                           "weight_lr_power": 1.0}),
+}
+WIDE = {"muon_wide"}                      # run on the transposed problem (w is 4 x 6)
+REFERENCE_PACKAGES = {"lion_pytorch": "lion-pytorch", "torch": "torch",
+                      "schedulefree": "schedulefree"}   # module -> distribution (its version)
+
 # name -> (optim_lib schedule expression, torch scheduler builder), over SCHEDULE_STEPS updates
 SCHEDULE_STEPS = 120
 SCHEDULES = {
@@ -90,6 +136,37 @@ def run_optim_lib(name: str, optimizer=None) -> np.ndarray:
         if (t + 1) % EVERY == 0:
             out.append(w.copy())
     return np.array(out)
+
+
+def _after_adamw_gradient(name, A, b, w, noise_t):
+    if name in WIDE:
+        return gradient(A, b, w.T, noise_t).T
+    return gradient(A, b, w, noise_t)
+
+
+def run_after_adamw(name: str, optimizer=None) -> dict[str, np.ndarray]:
+    """optim_lib's checkpoints for AFTER_ADAMW[name] (or for ``optimizer``): ``checkpoints``
+    (the weights stepped), and for a rule with an ``eval_point`` also ``eval_checkpoints``."""
+    from optim_lib.optimizers import after_adamw
+
+    cls, kwargs, _, _ = AFTER_ADAMW[name]
+    opt = optimizer if optimizer is not None else getattr(after_adamw, cls)(**kwargs)
+    A, b, w0, noise = problem()
+    w = (w0.T if name in WIDE else w0).copy()
+    has_eval = hasattr(opt, "eval_point")
+    out, evals = [w.copy()], [w.copy()]
+    for t in range(STEPS):
+        if t in LR_CHANGES:
+            opt.lr = opt.lr * LR_CHANGES[t]
+        opt.step(w, _after_adamw_gradient(name, A, b, w, noise[t]))
+        if (t + 1) % EVERY == 0:
+            out.append(w.copy())
+            if has_eval:
+                evals.append(opt.eval_point(w))
+    result = {"checkpoints": np.array(out)}
+    if has_eval:
+        result["eval_checkpoints"] = np.array(evals)
+    return result
 
 
 def run_scheduled_optim_lib(schedule_name: str, rule: str = "momentum") -> np.ndarray:
@@ -153,6 +230,88 @@ def run_torch(name: str) -> np.ndarray:
     return np.array(out)
 
 
+@contextlib.contextmanager
+def muon_without_bfloat16():
+    """torch.optim.Muon with the one bfloat16 cast of its Newton–Schulz iteration taken out:
+    torch's own ``_zeropower_via_newtonschulz``, recompiled from its source with
+    ``grad.bfloat16()`` replaced by ``grad.clone()`` (the iteration then runs in the
+    gradient's float64), for the duration of the ``with`` block only."""
+    import inspect
+    import textwrap
+
+    from torch.optim import _muon
+
+    original = _muon._zeropower_via_newtonschulz
+    source = textwrap.dedent(inspect.getsource(original))
+    if source.count("grad.bfloat16()") != 1:
+        raise RuntimeError("torch.optim._muon changed: expected one 'grad.bfloat16()' in "
+                           "_zeropower_via_newtonschulz; update muon_without_bfloat16")
+    exec(compile(source.replace("grad.bfloat16()", "grad.clone()"), _muon.__file__, "exec"),
+         vars(_muon))
+    try:
+        yield
+    finally:
+        _muon._zeropower_via_newtonschulz = original
+
+
+def reference_version(name: str) -> str:
+    """The reference package of AFTER_ADAMW[name] and its installed version, e.g.
+    ``"lion-pytorch 0.2.5"``."""
+    from importlib.metadata import version
+
+    dist = REFERENCE_PACKAGES[AFTER_ADAMW[name][2].split(".")[0]]
+    return f"{dist} {version(dist)}"
+
+
+def run_after_adamw_reference(name: str, bfloat16: bool = False) -> dict[str, np.ndarray]:
+    """The reference package's checkpoints for AFTER_ADAMW[name], as :func:`run_after_adamw`
+    (Schedule-Free: ``checkpoints`` in train mode, ``eval_checkpoints`` in eval mode). Muon
+    runs in float64 unless ``bfloat16`` (torch as it is)."""
+    import importlib
+
+    import torch
+
+    _, _, ref, kwargs = AFTER_ADAMW[name]
+    module, cls = ref.rsplit(".", 1)
+    A, b, w0, noise = problem()
+    At, bt = torch.tensor(A), torch.tensor(b)
+    w = torch.tensor((w0.T if name in WIDE else w0).copy(), requires_grad=True)
+    opt = getattr(importlib.import_module(module), cls)([w], **kwargs)
+    has_eval = hasattr(opt, "eval") and hasattr(opt, "train")
+    exact = (muon_without_bfloat16() if cls == "Muon" and not bfloat16
+             else contextlib.nullcontext())
+
+    def weights():
+        return w.detach().numpy().copy()
+
+    def x():                                  # the package's eval mode, then back to train
+        opt.eval()
+        point = weights()
+        opt.train()
+        return point
+
+    if has_eval:
+        opt.train()
+    out, evals = [weights()], [weights()]
+    with exact:
+        for t in range(STEPS):
+            if t in LR_CHANGES:
+                for g in opt.param_groups:
+                    g["lr"] = g["lr"] * LR_CHANGES[t]
+            wt = w.detach().T if name in WIDE else w.detach()
+            grad = At @ wt - bt + torch.tensor(noise[t])
+            w.grad = grad.T.contiguous() if name in WIDE else grad
+            opt.step()
+            if (t + 1) % EVERY == 0:
+                out.append(weights())
+                if has_eval:
+                    evals.append(x())
+    result = {"checkpoints": np.array(out)}
+    if has_eval:
+        result["eval_checkpoints"] = np.array(evals)
+    return result
+
+
 def run_scheduled_torch(schedule_name: str, rule: str = "momentum") -> tuple[np.ndarray, np.ndarray]:
     """The checkpoints of the torch run and the lr factor of each of its updates."""
     import torch
@@ -178,22 +337,33 @@ def run_scheduled_torch(schedule_name: str, rule: str = "momentum") -> tuple[np.
     return np.array(out), np.array(factors)
 
 
-def write_fixtures() -> None:
+def write_fixtures(names=None) -> None:
+    """Rewrite the fixtures named (a rule, ``schedule_<name>``, a rule past AdamW or
+    ``muon_bfloat16``), or all of them."""
     import torch
 
     torch.set_default_dtype(torch.float64)
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for name in RULES:
-        np.savez_compressed(FIXTURES / f"{name}.npz", checkpoints=run_torch(name),
-                            torch_version=torch.__version__)
+    every = (list(RULES) + [f"schedule_{n}" for n in SCHEDULES] + list(AFTER_ADAMW)
+             + ["muon_bfloat16"])
+    unknown = set(names or ()) - set(every)
+    if unknown:
+        raise SystemExit(f"unknown fixtures {sorted(unknown)}; known: {every}")
+    for name in names or every:
+        if name in RULES:
+            data = {"checkpoints": run_torch(name)}
+        elif name.startswith("schedule_"):
+            checkpoints, factors = run_scheduled_torch(name[len("schedule_"):])
+            data = {"checkpoints": checkpoints, "factors": factors}
+        elif name in AFTER_ADAMW:
+            data = {**run_after_adamw_reference(name), "reference": reference_version(name)}
+        else:                                 # torch's Muon as it is: bfloat16 iteration
+            data = {**run_after_adamw_reference("muon", bfloat16=True),
+                    "reference": reference_version("muon") + " (bfloat16 Newton-Schulz)"}
+        np.savez_compressed(FIXTURES / f"{name}.npz", **data, torch_version=torch.__version__)
         print(f"wrote {name}")
-    for name in SCHEDULES:
-        checkpoints, factors = run_scheduled_torch(name)
-        np.savez_compressed(FIXTURES / f"schedule_{name}.npz", checkpoints=checkpoints,
-                            factors=factors, torch_version=torch.__version__)
-        print(f"wrote schedule_{name}")
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    write_fixtures()
+    write_fixtures(sys.argv[1:])

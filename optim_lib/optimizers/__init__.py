@@ -2,7 +2,8 @@
 
 * :mod:`.base` — :class:`Optimizer`, the contract every rule keeps;
 * :mod:`.first_order` — SGD, Momentum, Nesterov;
-* :mod:`.adaptive` — AdaGrad, RMSProp, Adam, AdamW.
+* :mod:`.adaptive` — AdaGrad, RMSProp, Adam, AdamW;
+* :mod:`.after_adamw` — Lion, Muon (with its Newton–Schulz iteration), AdamWScheduleFree.
 
 
 Every optimizer keeps one contract::
@@ -25,7 +26,9 @@ tested equal to this one.
 """
 
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
+from .after_adamw import AdamWScheduleFree, Lion, Muon, muon_lr, newton_schulz
 from .base import Optimizer
 from .first_order import SGD, Momentum, Nesterov
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW",
+           "Lion", "Muon", "AdamWScheduleFree", "newton_schulz", "muon_lr"]
