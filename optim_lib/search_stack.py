@@ -7,6 +7,7 @@ serves them all. The searches are the same as :func:`optim_lib.search.random_loc
 draw for draw: search k draws its steps from ``np.random.default_rng(seeds[k])``.
 
 * :func:`svm_losses` — the multiclass SVM loss of every ``W`` in a stack.
+* :func:`random_searches` — K random searches (one per seed), every try's loss at once.
 * :func:`local_searches` — K random local searches (one per (seed, step size) pair).
 * :func:`slope_and_bend` — split the change of the loss along ``±s·z`` into its odd part
   (the slope) and its even part (the bend, never negative for a convex loss).
@@ -18,7 +19,7 @@ import numpy as np
 
 from . import checks
 
-__all__ = ["svm_losses", "local_searches", "slope_and_bend"]
+__all__ = ["svm_losses", "random_searches", "local_searches", "slope_and_bend"]
 
 
 def _stack(Ws, X, y, reg):
@@ -53,6 +54,30 @@ def svm_losses(Ws, X, y, reg=0.0) -> np.ndarray:
     margins[rows, :, y] = 0
     hinge = np.maximum(margins, 0).sum(axis=(0, 2)) / N
     return hinge + reg * np.einsum("kcd,kcd->k", Ws, Ws)
+
+
+def random_searches(X, y, reg, shape, tries, scale, seeds, chunk: int = 25) -> np.ndarray:
+    """K random searches on the SVM loss, one per seed; their best loss after each try.
+
+    Search k draws its guesses ``scale · N(0, 1)`` of shape ``shape`` from
+    ``np.random.default_rng(seeds[k])``, exactly as :func:`optim_lib.search.random_search`
+    does; the guesses do not depend on each other, so their losses are computed ``chunk``
+    at a time. Returns, like ``SearchResult.best_so_far``, the running minimum of the
+    tries' losses, shape (K, tries).
+    """
+    checks.count("tries", tries)
+    checks.count("chunk", chunk)
+    checks.positive("scale", scale)
+    seeds = checks.seeds(seeds)
+    shape = tuple(shape)
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (C, D), got {shape!r}")
+    out = np.empty((len(seeds), tries))
+    for k, seed in enumerate(seeds):
+        guesses = scale * np.random.default_rng(seed).standard_normal((tries,) + shape)
+        for start in range(0, tries, chunk):
+            out[k, start:start + chunk] = svm_losses(guesses[start:start + chunk], X, y, reg)
+    return np.minimum.accumulate(out, axis=1)
 
 
 def local_searches(X, y, reg, W0, tries, step_sizes, seeds) -> np.ndarray:

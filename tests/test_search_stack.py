@@ -61,3 +61,23 @@ def test_bad_inputs_are_named():
         slope_and_bend(X, y, 0.0, np.zeros((C, D)), np.zeros((2, C, D + 1)), 0.1)
     with pytest.raises(ValueError, match="step_size"):
         slope_and_bend(X, y, 0.0, np.zeros((C, D)), np.zeros((2, C, D)), -1.0)
+
+
+def test_random_searches_equal_the_reference_search_per_seed():
+    from optim_lib.search import random_search
+    from optim_lib.search_stack import random_searches
+    X, y, C, D = problem()
+    best = random_searches(X, y, 1e-2, (C, D), 70, 0.5, [0, 3], chunk=16)
+    loss_of = svm_loss_of(X, y, 1e-2)
+    for k, seed in enumerate([0, 3]):
+        ref = random_search(loss_of, (C, D), tries=70, scale=0.5, seed=seed)
+        np.testing.assert_allclose(best[k], ref.best_so_far, rtol=1e-12, atol=1e-12)
+    # and it can fail: another seed, or another scale, is another search
+    other = random_search(loss_of, (C, D), tries=70, scale=0.5, seed=1)
+    assert not np.allclose(best[0], other.best_so_far)
+    wider = random_search(loss_of, (C, D), tries=70, scale=0.6, seed=0)
+    assert not np.allclose(best[0], wider.best_so_far)
+    with pytest.raises(ValueError, match="shape"):
+        random_searches(X, y, 0.0, (C, D, 1), 5, 0.1, [0])
+    with pytest.raises(ValueError, match="scale"):
+        random_searches(X, y, 0.0, (C, D), 5, 0.0, [0])
