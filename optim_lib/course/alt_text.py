@@ -125,7 +125,8 @@ def install_figure_alt() -> None:
     """Make every matplotlib figure this IPython kernel displays carry its alt text.
 
     Registers a PNG formatter for figures (again before every cell, since
-    ``%matplotlib inline`` registers its own). Does nothing outside IPython.
+    ``%matplotlib inline`` registers its own), and removes pyplot's after-cell redraw
+    (the inline backend draws each figure it shows). Does nothing outside IPython.
     """
     global _installed
     try:
@@ -142,4 +143,9 @@ def install_figure_alt() -> None:
     _register(shell)
     if not _installed:
         shell.events.register("pre_run_cell", lambda *_: _register(shell))
+        # pyplot's own after-cell hook redraws every open figure before the inline backend
+        # draws and shows it: each figure was drawn twice (about a second per chapter).
+        import matplotlib.pyplot as plt
+
+        plt.uninstall_repl_displayhook()
         _installed = True
