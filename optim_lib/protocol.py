@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import checks
-from .problems import steps_to_target
+from .problems import Outcome, steps_to_target
 from .search_space import RULES, SearchSpace, search_space
 from .stats import verdict_table
 
@@ -237,9 +237,12 @@ def run_race(problem, names=NAMES, budgets=None, seeds=tuple(range(100, 110)),
     test = {b: {} for b in budgets}
     labels = list(budgets)
     for name in names:
-        picked = trials[name].take([chosen[b][name] for b in labels])
-        out = problem.run(picked.optimizer(problem.ndim, problem.total), len(labels), seeds,
+        # budgets that chose the same trial share its runs on the fresh seeds
+        unique, where = np.unique([chosen[b][name] for b in labels], return_inverse=True)
+        picked = trials[name].take(list(unique))
+        ran = problem.run(picked.optimizer(problem.ndim, problem.total), len(unique), seeds,
                           test=True)
+        out = Outcome(ran.steps, ran.curve[:, where], None if ran.test is None else ran.test[where])
         outcomes[name] = out
         reached = steps_to_target(out.steps, out.curve, problem.target, problem.higher_is_better)
         for i, b in enumerate(labels):
