@@ -15,7 +15,8 @@ import numpy as np
 
 __all__ = ["real", "positive", "rate", "nonnegative", "in_range", "flag", "count",
            "optional_number", "increasing", "seeds", "checkpoints", "float_dtype",
-           "optimizer", "optimizers", "step_arrays", "Hyperparameter", "Positive", "Rate", "NonNegative", "Flag"]
+           "optimizer", "optimizers", "step_arrays", "each", "Hyperparameter", "Positive", "Rate",
+           "NonNegative", "Flag"]
 
 
 def real(name: str, value) -> float:
@@ -180,6 +181,35 @@ def step_arrays(w, dw, shape) -> np.ndarray:
     return dw
 
 
+def each(check, name: str, values: np.ndarray) -> np.ndarray:
+    """A numpy array whose every entry passes ``check(name, entry)`` (one hyperparameter value
+    per stacked run), as a float array; a 0-d array is one number. The error is ``check``'s
+    for the first bad entry (naming the argument and the value), with the entry's index.
+    ``check`` must accept an interval (as :func:`real`, :func:`positive`, :func:`rate` and
+    :func:`nonnegative` do): then the array passes when its smallest and largest entries do."""
+    if values.ndim == 0:
+        return check(name, values.item())
+    if not (np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)):
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got an "
+                        f"array of dtype {values.dtype}")
+    if values.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty array of numbers, got an "
+                         f"empty array of shape {values.shape}")
+    try:    # each rule accepts an interval: if the extremes pass (nan fails), every entry does
+        check(name, values.min().item())
+        check(name, values.max().item())
+        return values.astype(float)
+    except (TypeError, ValueError):
+        pass    # find the first bad entry, and say where it is
+    for index, value in np.ndenumerate(values):
+        try:
+            check(name, value.item())
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error} (entry {index} of an array of shape {values.shape})") \
+                from None
+    return values.astype(float)
+
+
 class Hyperparameter:
     """A checked hyperparameter of an update rule, declared in the class body::
 
@@ -188,10 +218,14 @@ class Hyperparameter:
             rho = Rate(0.9)         # momentum, in [0, 1)
 
     The declaration gives the constructor its argument (in declaration order) and its
-    default; every assignment ``opt.lr = value`` is checked and converted.
+    default; every assignment ``opt.lr = value`` is checked and converted. The numeric
+    fields (:class:`Positive`, :class:`Rate`, :class:`NonNegative`) also take a numpy array
+    of such numbers, every entry checked by the same rule (:func:`each`): one value per run
+    of a stacked run, broadcasting over the weights' leading run axis.
     """
 
     check = staticmethod(real)
+    arrays = False                  # does it take a numpy array of values (one per run)?
 
     def __init__(self, default):
         self.default = default
@@ -205,22 +239,28 @@ class Hyperparameter:
         return obj.__dict__[self.name]
 
     def __set__(self, obj, value):
-        obj.__dict__[self.name] = self.check(self.name, value)
+        if self.arrays and isinstance(value, np.ndarray):
+            obj.__dict__[self.name] = each(self.check, self.name, value)
+        else:
+            obj.__dict__[self.name] = self.check(self.name, value)
 
 
 class Positive(Hyperparameter):
     """A finite number > 0 (a learning rate)."""
     check = staticmethod(positive)
+    arrays = True
 
 
 class Rate(Hyperparameter):
     """A decay rate in [0, 1) (momentum, RMSProp's decay, Adam's betas)."""
     check = staticmethod(rate)
+    arrays = True
 
 
 class NonNegative(Hyperparameter):
     """A finite number >= 0 (eps, weight decay)."""
     check = staticmethod(nonnegative)
+    arrays = True
 
 
 class Flag(Hyperparameter):

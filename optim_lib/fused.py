@@ -69,6 +69,14 @@ class Fused:
         rule = cls.__mro__[cls.__mro__.index(Fused) + 1]
         cls.__doc__ = f"The fast twin of :class:`optim_lib.optimizers.{rule.__name__}`.\n\n{rule.__doc__}"
 
+    def __setattr__(self, name, value):
+        if isinstance(value, np.ndarray) and value.ndim > 0 \
+                and any(h.name == name for h in self._hyperparameters):
+            raise TypeError(f"{name}: a fast twin takes one number per hyperparameter, got an "
+                            f"array of shape {value.shape}; run stacked runs (one value per "
+                            f"run) with the reference rule optim_lib.{type(self).__name__}")
+        super().__setattr__(name, value)
+
     def update(self, w, dw):
         for name in self._state:
             if getattr(self, name) is None:
@@ -174,12 +182,10 @@ class Adam(Fused, reference.Adam):
         w -= tmp                                       # w = w − lr·m̂/(√v̂ + eps)
 
 
-class AdamW(Fused, reference.AdamW):
-    bias_correction = True                             # AdamW always corrects its moments
-
+class AdamW(Adam, reference.AdamW):
     def _kernel(self, w, dw, tmp, m, v):
         w *= 1 - self.lr * self.weight_decay           # w = w·(1 − lr·weight_decay)
-        Adam._kernel(self, w, dw, tmp, m, v)           # then the Adam step
+        super()._kernel(w, dw, tmp, m, v)              # then Adam's kernel: the Adam step
 
 
 FAST = {reference.SGD: SGD, reference.Momentum: Momentum, reference.Nesterov: Nesterov,

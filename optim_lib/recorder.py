@@ -16,12 +16,10 @@ def effective_lr(opt) -> np.ndarray:
     * Adam, AdamW: ``lr / (√v̂ + eps)`` (applied to ``m̂``, not to the raw gradient);
     * SGD, Momentum, Nesterov: ``lr`` for every coordinate (their step does not adapt).
 
-    The state exists only after a first ``step``; before it this raises ValueError.
+    The state exists only after a first ``step``; before it ``opt.effective_lr()`` raises
+    ValueError (no step taken yet).
     """
-    checks.optimizer(opt)
-    if opt.t == 0:
-        raise ValueError(f"opt has no state yet (opt.t == 0): take a step first, got {opt!r}")
-    return opt.effective_lr()
+    return checks.optimizer(opt).effective_lr()
 
 
 class StateRecorder:

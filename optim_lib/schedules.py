@@ -40,6 +40,7 @@ import numpy as np
 
 from . import checks
 from .optimizers import Optimizer
+from .optimizers.base import format_args
 
 __all__ = ["Schedule", "Constant", "StepDecay", "CosineDecay", "LinearWarmup", "Scheduled"]
 
@@ -150,13 +151,23 @@ class LinearWarmup(Schedule):
 
 
 class Scheduled(Optimizer):
-    """An optimizer whose learning rate follows a schedule.
+    """An optimizer whose learning rate follows a schedule; it keeps the optimizer contract.
 
     Before update ``t`` (0 for the first), the wrapped optimizer's ``lr`` is set to
     ``base_lr · schedule(t)``, where ``base_lr`` is the ``lr`` it was built with; then it
-    takes its step. ``reset`` restores ``base_lr`` and restarts the count. Everything
-    else (state, checks) belongs to the wrapped optimizer, and the contract is the
-    course's: ``w = opt.step(w, dw)`` updates ``w`` in place, ``opt.reset()`` forgets.
+    takes its step. ``w = opt.step(w, dw)`` updates ``w`` in place, ``opt.reset()``
+    forgets the wrapped optimizer's state, restores ``base_lr`` and restarts the count.
+
+    What it reports is the wrapped optimizer's, and always about the NEXT update
+    (``t`` = updates taken so far):
+
+    * ``lr`` — ``base_lr · schedule(t)``, the rate the next update will use;
+    * ``effective_lr()`` — the wrapped rule's per-coordinate step size at that rate (so
+      it and ``lr`` describe the same step; the wrapped ``opt.opt.lr`` is still the last
+      step's rate). Before the first step: ValueError;
+    * ``state`` — the wrapped optimizer's state arrays (empty before a step);
+    * ``hyperparams`` — the wrapped rule's, with its base (peak) ``lr``; with
+      ``schedule`` they rebuild it: ``Scheduled(SGD(**hyperparams), schedule)``.
 
     Args:
         opt: an optim_lib optimizer (SGD, Momentum, ..., Adam, AdamW).
@@ -174,7 +185,7 @@ class Scheduled(Optimizer):
         self.schedule = schedule
         self.base_lr = opt.lr
         self.name = opt.name
-        super().__init__()
+        self.reset()
 
     def reset(self) -> None:
         self.opt.reset()
@@ -182,23 +193,29 @@ class Scheduled(Optimizer):
         self.t = 0
 
     @property
-    def lr(self) -> float:
-        """The learning rate the next update will use."""
+    def lr(self):
+        """The learning rate the next update will use: ``base_lr · schedule(t)``."""
         return self.base_lr * self.schedule(self.t)
 
     @property
-    def hyperparams(self):
+    def hyperparams(self) -> dict:
         """The wrapped optimizer's hyperparameters, with its base (peak) learning rate."""
         return {**self.opt.hyperparams, "lr": self.base_lr}
 
+    @property
+    def state(self) -> dict[str, np.ndarray]:
+        """The wrapped optimizer's state arrays (velocity, moments, ...); empty before a step."""
+        return self.opt.state
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
-                         for k, v in self.hyperparams.items())
-        return f"Scheduled({type(self.opt).__name__}({args}), {self.schedule!r})"
+        rule = repr(self.opt).split("(", 1)[0]          # Adam, fused.Adam, ...
+        return f"Scheduled({rule}({format_args(self.hyperparams)}), {self.schedule!r})"
 
     def effective_lr(self) -> np.ndarray:
-        """The wrapped optimizer's per-coordinate step size at its current learning rate."""
-        return self.opt.effective_lr()
+        """The per-coordinate step size of the next update: the wrapped rule's, at the rate
+        ``lr`` that update will use (every rule's step size is proportional to its lr)."""
+        self._require_step()
+        return self.opt.effective_lr() * (self.lr / self.opt.lr)
 
     def step(self, w: np.ndarray, dw) -> np.ndarray:
         factor = self.schedule(self.t)

@@ -302,7 +302,7 @@ class Trials:
         wrapped in :class:`PerRunSchedule`."""
         ndim = checks.count("ndim", ndim)
         shape = (len(self),) + (1,) * (ndim - 1)
-        opt = _build(RULES[self.name], {k: v.reshape(shape) for k, v in self.hyper.items()})
+        opt = RULES[self.name](**{k: v.reshape(shape) for k, v in self.hyper.items()})
         if np.all(self.schedule == "constant"):
             return opt
         if total is None:
@@ -327,24 +327,6 @@ class Trials:
         return f"Trials({self.name}, {len(self)} configurations: {sorted(self.hyper)} + schedule)"
 
 
-def _build(rule, hyper: dict):
-    """``rule(**hyper)`` with array hyperparameters."""
-    try:
-        return rule(**hyper)
-    except TypeError:   # fields that take scalars only (before array support): set past them
-        opt = rule()
-        for k, v in hyper.items():
-            _set(opt, k, v)
-        return opt
-
-
-def _set(opt, name: str, value) -> None:
-    try:
-        setattr(opt, name, value)
-    except TypeError:   # a scalar-only field; the values were checked by the search space
-        opt.__dict__[name] = np.asarray(value, dtype=float)
-
-
 class PerRunSchedule:
     """An optimizer whose learning rate at update ``t`` is ``lr · factors[t]``, one factor
     per run: ``factors`` of shape ``(total, n)``, ``lr`` the wrapped optimizer's (array)
@@ -359,12 +341,12 @@ class PerRunSchedule:
 
     def reset(self) -> None:
         self.opt.reset()
-        _set(self.opt, "lr", self.base_lr)
+        self.opt.lr = self.base_lr
         self.t = 0
 
     def step(self, w: np.ndarray, dw) -> np.ndarray:
         factor = self.factors[min(self.t, len(self.factors) - 1)].reshape(self.shape)
-        _set(self.opt, "lr", self.base_lr * factor)
+        self.opt.lr = self.base_lr * factor          # checked: every entry > 0
         self.opt.step(w, dw)
         self.t += 1
         return w

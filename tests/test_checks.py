@@ -141,3 +141,29 @@ def test_optimizers_non_empty_distinct_and_each_an_optimizer():
         checks.optimizers([a, a])
     with pytest.raises(TypeError, match=r"optimizers\[1\] must be an optim_lib optimizer .*got 'adam'"):
         checks.optimizers([a, "adam"])
+
+
+def test_each_checks_every_entry_with_the_scalar_rule():
+    out = checks.each(checks.rate, "rho", np.array([[0.0], [0.5]]))
+    assert out.dtype == float and out.tolist() == [[0.0], [0.5]]
+    assert checks.each(checks.positive, "lr", np.array(0.1)) == 0.1      # 0-d: one number
+    assert checks.each(checks.positive, "lr", np.array([1, 2])).dtype == float
+    for check, values, match in [
+            (checks.positive, [0.1, 0.0, -1.0], r"^lr must be > 0, got 0\.0 \(entry \(1,\)"),
+            (checks.rate, [0.5, 1.0], r"^lr must be in \[0, 1\), got 1\.0 \(entry \(1,\)"),
+            (checks.nonnegative, [np.nan], r"^lr must be finite, got nan \(entry \(0,\)"),
+            (checks.positive, [], r"^lr must be a number or a non-empty array")]:
+        with pytest.raises(ValueError, match=match):
+            checks.each(check, "lr", np.array(values, dtype=float))
+    for values in (np.array([True]), np.array(["0.1"]), np.array([0.1], dtype=object)):
+        with pytest.raises(TypeError, match=r"^lr must be a real number or an array"):
+            checks.each(checks.positive, "lr", values)
+
+
+def test_only_the_numeric_fields_take_arrays():
+    assert checks.Positive.arrays and checks.Rate.arrays and checks.NonNegative.arrays
+    with pytest.raises(TypeError, match=r"^bias_correction must be True or False"):
+        Adam(bias_correction=np.array([True, False]))
+    opt = SGD(np.array([0.1, 0.2]))
+    opt.lr = 0.3                                     # back to a number: as before
+    assert opt.lr == 0.3 and SGD(np.float32(0.5)).lr == 0.5

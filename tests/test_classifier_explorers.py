@@ -88,7 +88,7 @@ def test_numeric_gradient_explorer_leaves_x_alone_and_validates():
         numeric_gradient_explorer(f, W, dW, method="backward")
     with pytest.raises(ValueError, match=r"h must lie in \[1e-12, 0.1\]"):
         numeric_gradient_explorer(f, W, dW, h=1.0)
-    with pytest.raises(ValueError, match="hs must be at least two increasing positive numbers"):
+    with pytest.raises(ValueError, match=r"hs must be at least 2 numbers in an increasing sequence of positive numbers"):
         numeric_gradient_explorer(f, W, dW, hs=(1e-3, 1e-5))
 
 
@@ -113,7 +113,7 @@ def test_gradient_check_explorer_separates_a_bug_from_the_truth():
 @pytest.mark.parametrize("kw, match", [
     (dict(loss_fns={}), "loss_fns must be a non-empty dict"),
     (dict(loss_fns={"a": 3}), "loss_fns must be a non-empty dict"),
-    (dict(regs=(1.0,)), "regs must be at least two"),
+    (dict(regs=(1.0,)), "regs must be at least 2 numbers"),
     (dict(reg=100.0), r"reg must lie in \[0.001, 10\], got 100.0"),
     (dict(h=1.0), r"h must lie in \[1e-09, 0.1\], got 1.0"),
 ])

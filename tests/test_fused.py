@@ -96,6 +96,27 @@ def test_unusual_layouts_take_the_whole_array_path(cls):
     assert w32.dtype == np.float32 and np.all(w32 < 1)
 
 
+def test_one_adam_kernel_serves_adam_and_adamw(monkeypatch):
+    """fused.AdamW is fused.Adam plus the shrink: its kernel shrinks w, then runs Adam's kernel
+    (super()), on itself; a wrong Adam kernel shows in AdamW's numbers too."""
+    assert issubclass(fused.AdamW, fused.Adam) and issubclass(fused.AdamW, AdamW)
+    seen = []
+    adam_kernel = fused.Adam._kernel
+
+    def spy(self, w, dw, tmp, m, v):
+        seen.append(type(self))
+        adam_kernel(self, w, dw, tmp, m, v)
+
+    monkeypatch.setattr(fused.Adam, "_kernel", spy)
+    fused.AdamW(lr=0.1).step(np.ones(3), np.ones(3))
+    assert seen == [fused.AdamW]
+    monkeypatch.setattr(fused.Adam, "_kernel", lambda self, w, dw, tmp, m, v: None)  # no step
+    w_fast, w_ref = np.ones(3), np.ones(3)
+    fused.AdamW(lr=0.1).step(w_fast, np.ones(3))
+    AdamW(lr=0.1).step(w_ref, np.ones(3))
+    assert rel(w_fast, w_ref) > 1e-3
+
+
 def test_bad_input_is_refused_as_by_the_reference():
     with pytest.raises(ValueError, match=r"^lr must be > 0, got -1.0"):
         fused.Adam(lr=-1)
@@ -117,3 +138,13 @@ def test_two_threads_share_a_large_step():
     opt.step(w, np.ones_like(w))
     assert np.all(w == 0.5)
     assert opt._scratch.shape == (2, CHUNK)     # one scratch row per thread
+
+
+def test_fast_twins_refuse_array_hyperparameters():
+    with pytest.raises(TypeError, match=r"^lr: a fast twin takes one number .*shape \(2, 1\)"):
+        fused.Adam(lr=np.array([[0.1], [0.2]]))
+    opt = fused.Momentum(lr=0.1)
+    with pytest.raises(TypeError, match=r"^rho: a fast twin .*optim_lib\.Momentum"):
+        opt.rho = np.array([0.5, 0.9])
+    opt.rho = np.float64(0.5)                        # one number, numpy or not: fine
+    assert opt.rho == 0.5

@@ -195,6 +195,28 @@ def test_adamw_defaults_are_pytorchs():
     assert repr(opt) == "AdamW(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)"
 
 
+def test_adamw_is_adam_plus_the_shrink():
+    """AdamW extends Adam: its own code is the decoupled shrink, then Adam's update; it has
+    no bias_correction switch (PyTorch's AdamW always corrects)."""
+    import inspect
+    assert issubclass(AdamW, Adam) and "update" in vars(AdamW) and "reset" not in vars(AdamW)
+    src = inspect.getsource(AdamW.update)
+    assert src.index("w *= 1 - self.lr * self.weight_decay") < src.index("super().update(w, dw)")
+    assert "bias_correction" not in inspect.signature(AdamW).parameters
+    assert AdamW().bias_correction is True
+    with pytest.raises(TypeError, match="bias_correction"):
+        AdamW(bias_correction=False)
+    # the shrink really happens before the Adam step: shrinking after it gives other numbers
+    rng = np.random.default_rng(1)
+    grads, w0 = [rng.standard_normal(4) for _ in range(5)], rng.standard_normal(4)
+    after = Adam(lr=0.1)
+    w = w0.copy()
+    for g in grads:
+        after.step(w, g)
+        w *= 1 - 0.1 * 0.5
+    assert np.max(np.abs(run(AdamW(lr=0.1, weight_decay=0.5), w0, grads)[-1] - w)) > 1e-4
+
+
 @pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf")])
 def test_bad_weight_decay_raises_value_error_naming_it(value):
     with pytest.raises(ValueError, match=r"^weight_decay must") as info:
@@ -358,3 +380,79 @@ def test_non_finite_gradient_is_not_an_error(cls):
     assert out is w
     assert np.isnan(w[0]) and not np.isfinite(w[1])
     assert np.isfinite(w[2]) and w[2] < 0.5   # the finite coordinate still took its step
+
+
+# --------------------------------------------------------------------------- stacked runs
+
+N_RUNS = 4
+STACKED = {   # one value per run, every hyperparameter different in every run
+    SGD: dict(lr=[0.01, 0.05, 0.1, 0.2]),
+    Momentum: dict(lr=[0.01, 0.05, 0.1, 0.2], rho=[0.0, 0.5, 0.9, 0.99]),
+    Nesterov: dict(lr=[0.01, 0.05, 0.1, 0.2], rho=[0.0, 0.5, 0.9, 0.99]),
+    AdaGrad: dict(lr=[0.01, 0.1, 0.3, 1.0], eps=[1e-8, 1e-3, 0.1, 1.0]),
+    RMSProp: dict(lr=[0.001, 0.01, 0.03, 0.1], decay=[0.0, 0.5, 0.9, 0.99],
+                  eps=[1e-8, 1e-3, 0.1, 1.0]),
+    Adam: dict(lr=[0.001, 0.01, 0.03, 0.1], beta1=[0.0, 0.5, 0.9, 0.95],
+               beta2=[0.5, 0.9, 0.99, 0.999], eps=[1e-8, 1e-3, 0.1, 1.0]),
+    AdamW: dict(lr=[0.001, 0.01, 0.03, 0.1], beta1=[0.0, 0.5, 0.9, 0.95],
+                beta2=[0.5, 0.9, 0.99, 0.999], eps=[1e-8, 1e-3, 0.1, 1.0],
+                weight_decay=[0.0, 0.5, 0.1, 1.0]),
+}
+
+
+def stacked_and_single(cls, hyper, steps=60, seed=7):
+    """The runs stacked (hyperparameters of shape (n, 1, 1), w of shape (n, 3, 2)) and one
+    at a time (run i with row i's numbers), on the same starts and gradients."""
+    rng = np.random.default_rng(seed)
+    w0 = rng.standard_normal((N_RUNS, 3, 2))
+    noise = rng.standard_normal((steps, N_RUNS, 3, 2))
+    stacked = cls(**{k: np.array(v).reshape(N_RUNS, 1, 1) for k, v in hyper.items()})
+    w = w0.copy()
+    for g in noise:
+        stacked.step(w, g + 0.5 * w)                 # a gradient that follows w
+    singles = []
+    for i in range(N_RUNS):
+        opt, wi = cls(**{k: v[i] for k, v in hyper.items()}), w0[i].copy()
+        for g in noise:
+            opt.step(wi, g[i] + 0.5 * wi)
+        singles.append((wi, opt))
+    return w, stacked, singles
+
+
+@pytest.mark.parametrize("cls", STACKED, ids=[c.__name__ for c in STACKED])
+def test_a_stacked_run_equals_one_run_at_a_time(cls):
+    w, stacked, singles = stacked_and_single(cls, STACKED[cls])
+    for i, (wi, opt) in enumerate(singles):
+        np.testing.assert_allclose(w[i], wi, rtol=0, atol=1e-12)
+        for name, value in opt.state.items():
+            np.testing.assert_allclose(stacked.state[name][i], value, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(stacked.effective_lr()[i], opt.effective_lr(), rtol=1e-12)
+    assert np.max(np.abs(w - stacked_and_single(cls, STACKED[cls], steps=0)[0])) > 1e-2  # moved
+    assert f"lr=[{N_RUNS} values in" in repr(stacked)
+    assert set(stacked.hyperparams) == set(STACKED[cls])
+    assert stacked.hyperparams["lr"].shape == (N_RUNS, 1, 1)
+
+
+@pytest.mark.parametrize("cls", STACKED, ids=[c.__name__ for c in STACKED])
+def test_the_stacked_comparison_sees_two_rows_swapped(cls):
+    """The same comparison with runs 0 and 1 of the hyperparameters swapped fails."""
+    swapped = {k: [v[1], v[0], *v[2:]] for k, v in STACKED[cls].items()}
+    w, _, _ = stacked_and_single(cls, swapped)
+    _, _, singles = stacked_and_single(cls, STACKED[cls])
+    assert np.max(np.abs(w[0] - singles[0][0])) > 1e-6
+    assert np.max(np.abs(w[1] - singles[1][0])) > 1e-6
+
+
+@pytest.mark.parametrize("cls", RULES)
+def test_array_hyperparameters_are_checked_entry_by_entry(cls):
+    name, bad = ("lr", -0.5) if cls in (SGD, AdaGrad) else \
+        ("rho", 1.0) if cls in (Momentum, Nesterov) else ("decay", 1.5) if cls is RMSProp \
+        else ("beta1", 1.0)
+    good = getattr(cls(), name)
+    with pytest.raises(ValueError, match=rf"^{name} must .*got {bad!r} \(entry \(2, 0, 0\)"):
+        cls(**{name: np.array([good, good, bad, -1.0]).reshape(4, 1, 1)})
+    opt = cls(**{name: np.full(3, good)})
+    with pytest.raises(ValueError, match=rf"^{name} must .*got {bad!r} \(entry \(1,\)"):
+        setattr(opt, name, np.array([good, bad, good]))
+    with pytest.raises(TypeError, match=rf"^{name} must be a real number"):
+        cls(**{name: [good, good]})                 # a list is not an array of values

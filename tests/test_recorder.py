@@ -56,8 +56,9 @@ def test_effective_lr_of_non_adaptive_methods_is_lr(opt):
 
 
 def test_effective_lr_needs_a_step_and_an_optimizer():
-    with pytest.raises(ValueError, match="opt.t == 0"):
-        effective_lr(AdaGrad(lr=0.1))
+    for opt in (AdaGrad(lr=0.1), SGD(lr=0.1), fused.Adam(), StateRecorder(RMSProp())):
+        with pytest.raises(ValueError, match=r"has taken no step yet \(t = 0\)"):
+            effective_lr(opt)
     with pytest.raises(TypeError, match="opt must be"):
         effective_lr("adam")
 

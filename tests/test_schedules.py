@@ -95,6 +95,62 @@ def test_scheduled_repr_and_hyperparams_show_the_base_lr():
     assert repr(opt) == "Scheduled(SGD(lr=0.3), LinearWarmup(steps=5, then=Constant()))"
 
 
+def test_scheduled_keeps_the_optimizer_contract():
+    """Its signature is its constructor's, its state is the wrapped optimizer's (empty
+    before a step and after reset), its repr rebuilds it at the base lr."""
+    import inspect
+    assert list(inspect.signature(Scheduled).parameters) == ["opt", "schedule"]
+    opt = Scheduled(Adam(lr=0.1), CosineDecay(10))
+    assert opt.state == {}
+    w = np.array([1.0, -1.0])
+    for _ in range(3):
+        opt.step(w, np.array([0.5, 2.0]))
+    assert opt.state.keys() == {"m", "v"} and opt.state["m"] is opt.opt.m
+    assert np.all(opt.state["v"] > 0)
+    assert repr(opt) == "Scheduled(Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-08), " \
+                        "CosineDecay(total_steps=10, final=0))"
+    assert opt.hyperparams == Adam(lr=0.1).hyperparams
+    again = Scheduled(Adam(**opt.hyperparams), opt.schedule)      # hyperparams rebuild it
+    w2 = np.array([1.0, -1.0])
+    for _ in range(3):
+        again.step(w2, np.array([0.5, 2.0]))
+    np.testing.assert_array_equal(w, w2)
+    opt.reset()
+    assert opt.state == {} and opt.t == 0
+
+
+@pytest.mark.parametrize("rule", [SGD(lr=0.2), Momentum(lr=0.2), Adam(lr=0.2)])
+def test_scheduled_lr_and_effective_lr_describe_the_next_update(rule):
+    """After t updates both give the rate of update t + 1 (factor schedule(t)): the plain
+    rule with its lr set to Scheduled.lr has the same effective_lr, and that is the rate
+    the next step really takes."""
+    sched = StepDecay(1, gamma=0.5)                   # factors 1, 0.5, 0.25, ...
+    opt = Scheduled(rule, sched)
+    w = np.array([1.0, -2.0])
+    for t in range(1, 4):
+        opt.step(w, np.array([0.3, -0.4]))
+        assert opt.lr == pytest.approx(0.2 * 0.5**t)          # the next update's rate
+        assert opt.opt.lr == pytest.approx(0.2 * 0.5**(t - 1))  # the wrapped: the last one's
+        plain = type(rule)(**{**rule.hyperparams, "lr": opt.lr})
+        for name, value in opt.state.items():
+            setattr(plain, name, value.copy())
+        plain.t, plain._shape = opt.t, w.shape
+        np.testing.assert_allclose(opt.effective_lr(), plain.effective_lr(), rtol=1e-14)
+        # the last step's rate would be twice as large: the comparison would see it
+        assert not np.allclose(opt.effective_lr(), opt.opt.effective_lr())
+    if type(rule) is SGD:                             # for SGD the rate is the step: check it
+        before = w.copy()
+        rate = opt.effective_lr()
+        opt.step(w, np.array([0.3, -0.4]))
+        np.testing.assert_allclose(before - w, rate * np.array([0.3, -0.4]), rtol=1e-14)
+
+
+@pytest.mark.parametrize("opt", [Scheduled(Adam(lr=0.1), Constant()), SGD(), Adam(), AdamW()])
+def test_effective_lr_before_a_step_says_so(opt):
+    with pytest.raises(ValueError, match=r"has taken no step yet \(t = 0\)"):
+        opt.effective_lr()
+
+
 def test_a_zero_learning_rate_is_a_named_error():
     opt = Scheduled(SGD(lr=0.1), CosineDecay(2))
     w = np.zeros(3)

@@ -153,3 +153,22 @@ def test_a_small_budget_is_the_start_of_a_large_one():
         assert np.array_equal(small.hyper[k], large.hyper[k][:4])
     assert np.array_equal(small.schedule, large.schedule[:4])
     assert np.array_equal(small.warmup, large.warmup[:4])
+
+
+def test_the_stacked_optimizer_is_built_by_the_public_constructor():
+    """No way past the fields' checks: a stacked optimizer holds checked float arrays, and a
+    bad value in a trial is refused by the rule's own field, naming it."""
+    import optim_lib.search_space as ss
+    assert not hasattr(ss, "_build") and not hasattr(ss, "_set")
+    opt = search_space("Adam", schedule=Choice(("constant",))).sample(5, seed=0).optimizer(ndim=3)
+    assert type(opt) is Adam and opt.beta2.shape == (5, 1, 1) and opt.beta2.dtype == float
+    bad = Trials("Momentum", {"lr": np.array([0.1, 0.2]), "rho": np.array([0.5, 1.0])},
+                 np.array(["constant"] * 2, dtype=object), np.zeros(2))
+    with pytest.raises(ValueError, match=r"^rho must be in \[0, 1\), got 1\.0 \(entry \(1, 0\)"):
+        bad.optimizer(ndim=2)
+    sched = search_space("SGD", schedule=Choice(("warmup_cosine",))).sample(3, seed=1)
+    run = sched.optimizer(ndim=2, total=10)
+    w = np.ones((3, 2))
+    run.step(w, np.ones((3, 2)))
+    assert run.opt.lr.shape == (3, 1)                        # set through the field, checked
+    np.testing.assert_allclose(run.opt.lr[:, 0], sched.hyper["lr"] * sched.lr_factors(10)[0])

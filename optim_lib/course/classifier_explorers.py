@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import plots
-from .explorer import Explorer, choice, int_slider, log_slider, nearest_index, positive_grid, snap
+from .. import checks
+from .explorer import Explorer, choice, int_slider, log_slider, nearest_index, snap
 
 __all__ = ["random_search_explorer", "numeric_gradient_explorer", "gradient_check_explorer",
            "digits_lr_explorer", "sgd_batch_explorer"]
@@ -92,7 +93,7 @@ def numeric_gradient_explorer(f, x, analytic, hs=tuple(10.0 ** np.arange(-12, 0)
     """
     from ..gradcheck import METHODS, grad_check
 
-    hs = positive_grid("hs", hs)
+    hs = checks.increasing("hs", hs, min_len=2)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if not (hs[0] <= h <= hs[-1]):
@@ -150,7 +151,7 @@ def gradient_check_explorer(loss_fns: dict, W, X, y, regs=(1e-3, 1e-2, 1e-1, 1.0
 
     if not isinstance(loss_fns, dict) or not loss_fns or not all(map(callable, loss_fns.values())):
         raise ValueError(f"loss_fns must be a non-empty dict label -> function, got {loss_fns!r}")
-    regs, hs = positive_grid("regs", regs), positive_grid("hs", hs)
+    regs, hs = checks.increasing("regs", regs, min_len=2), checks.increasing("hs", hs, min_len=2)
     for name, value, grid in (("reg", reg, regs), ("h", h, hs)):
         if not (grid[0] <= value <= grid[-1]):
             raise ValueError(f"{name} must lie in [{grid[0]:g}, {grid[-1]:g}], got {value!r}")
@@ -213,7 +214,7 @@ def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 
     from ..optimizers import SGD
     from ..train import fit_linear_classifier
 
-    lrs = tuple(positive_grid("lrs", lrs))
+    lrs = tuple(checks.increasing("lrs", lrs, min_len=2))
     if not lrs[0] <= lr <= lrs[-1]:
         raise ValueError(f"lr must be within lrs [{lrs[0]}, {lrs[-1]}], got {lr!r}")
     runs = {v: fit_linear_classifier(SGD(v), data, epochs=epochs, batch_size=None, reg=reg,
@@ -269,7 +270,7 @@ def sgd_batch_explorer(data, batch_sizes=(4, 16, 64, 256, None), lrs=(1e-2, 1e-1
     from ..optimizers import SGD
     from ..train import fit_linear_classifier
 
-    lrs = tuple(positive_grid("lrs", lrs))
+    lrs = tuple(checks.increasing("lrs", lrs, min_len=2))
     batch_sizes = tuple(batch_sizes)
     for b in batch_sizes:
         if b is not None and (isinstance(b, bool) or not isinstance(b, (int, np.integer))

@@ -37,7 +37,7 @@ from . import plots
 SITE_BUILD = "OPTIM_LIB_SITE"
 
 __all__ = ["Control", "Explorer", "LatestOnly", "float_slider", "log_slider", "int_slider", "choice",
-           "positive_grid", "nearest_index", "snap"]
+           "nearest_index", "snap"]
 
 
 @dataclass
@@ -319,15 +319,6 @@ def _nearest(grid, value, kind) -> int:
     if kind == "log" and value > 0 and np.all(g > 0):
         return int(np.argmin(np.abs(np.log(g) - np.log(value))))
     return int(np.argmin(np.abs(g - value)))
-
-
-def positive_grid(name, values):
-    """``values`` as an increasing array of at least two positive numbers (a slider's grid)."""
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or len(values) < 2 or not np.all(values > 0) or \
-            not np.all(np.isfinite(values)) or not np.all(np.diff(values) > 0):
-        raise ValueError(f"{name} must be at least two increasing positive numbers, got {values!r}")
-    return values
 
 
 def nearest_index(grid, value):

@@ -38,6 +38,7 @@ class AdaGrad(Optimizer):
 
     def effective_lr(self):
         """lr / (√G + eps): the step size of each coordinate at the next step."""
+        self._require_step()
         return self.lr / (np.sqrt(self.G) + self.eps)
 
 
@@ -67,6 +68,7 @@ class RMSProp(Optimizer):
 
     def effective_lr(self):
         """lr / (√s + eps): the step size of each coordinate at the next step."""
+        self._require_step()
         return self.lr / (np.sqrt(self.s) + self.eps)
 
 
@@ -107,42 +109,28 @@ class Adam(Optimizer):
 
     def effective_lr(self):
         """lr / (√v̂ + eps): the step size of each coordinate (applied to m̂, not to dw)."""
+        self._require_step()
         v_hat = self.v / (1 - self.beta2**self.t) if self.bias_correction else self.v
         return self.lr / (np.sqrt(v_hat) + self.eps)
 
 
-class AdamW(Optimizer):
+class AdamW(Adam):
     """AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as in PyTorch.
 
         w ← w · (1 − lr · weight_decay)           (decay: shrink w, not the gradient)
-        then the Adam step with t, m, v, m̂, v̂ as in :class:`Adam`
+        m ← beta1 · m + (1 − beta1) · dw          (then the Adam step, as in :class:`Adam`)
+        v ← beta2 · v + (1 − beta2) · dw²
+        m̂ = m / (1 − beta1^t),  v̂ = v / (1 − beta2^t),   t = 1, 2, ...
+        w ← w − lr · m̂ / (√v̂ + eps)
 
     An L2 term in the loss would go through m̂ / √v̂ and be rescaled per coordinate;
-    here every weight shrinks by the same factor.
+    here every weight shrinks by the same factor. Everything but the shrink is Adam's
+    (state, ``reset``, ``effective_lr``), always with bias correction, as PyTorch's.
     """
 
-    lr = Positive(1e-3)           # learning rate
-    beta1 = Rate(0.9)             # decay rate of the first moment
-    beta2 = Rate(0.999)           # decay rate of the second moment
-    eps = NonNegative(1e-8)       # keeps the division finite
-    weight_decay = NonNegative(1e-2)
-
-    def reset(self):
-        self.t = 0                # steps taken
-        self.m = None             # first moment: starts at 0, with w's shape
-        self.v = None             # second moment: likewise
+    weight_decay = NonNegative(1e-2)  # each step shrinks w by the factor 1 − lr·weight_decay
+    bias_correction = True            # not a hyperparameter here: AdamW always corrects
 
     def update(self, w, dw):
-        if self.m is None:
-            self.m, self.v = np.zeros_like(w), np.zeros_like(w)
-        self.t += 1
         w *= 1 - self.lr * self.weight_decay
-        self.m = self.beta1 * self.m + (1 - self.beta1) * dw
-        self.v = self.beta2 * self.v + (1 - self.beta2) * dw**2
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        w -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-    def effective_lr(self):
-        """lr / (√v̂ + eps), as in Adam (the decay is a separate shrink of w)."""
-        return self.lr / (np.sqrt(self.v / (1 - self.beta2**self.t)) + self.eps)
+        super().update(w, dw)

@@ -21,7 +21,7 @@ import numpy as np
 from .. import checks
 from ..checks import Flag, Hyperparameter
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "format_args"]
 
 
 class Optimizer:
@@ -40,18 +40,25 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         found = {}
         for klass in reversed(cls.__mro__):
-            for field in vars(klass).values():
+            for name, field in vars(klass).items():
                 if isinstance(field, Hyperparameter):
-                    found[field.name] = field
+                    found[name] = field
+                elif name in found:       # a plain value fixes an inherited hyperparameter
+                    del found[name]       # (AdamW: bias_correction = True)
         cls._hyperparameters = tuple(found.values())
-        cls.__signature__ = inspect.Signature(
+        cls._signature = inspect.Signature(          # what Optimizer.__init__ takes
             [inspect.Parameter(h.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=h.default)
              for h in cls._hyperparameters])
+        if "__init__" in vars(cls):                  # a constructor of its own (Scheduled)
+            cls.__signature__ = inspect.Signature(
+                list(inspect.signature(cls.__init__).parameters.values())[1:])   # without self
+        else:
+            cls.__signature__ = cls._signature
         if "name" not in vars(cls):
             cls.name = cls.__name__
 
     def __init__(self, *args, **kwargs):
-        bound = self.__signature__.bind(*args, **kwargs)
+        bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         for name, value in bound.arguments.items():
             setattr(self, name, value)          # checked by the field (Positive, Rate, ...)
@@ -88,10 +95,28 @@ class Optimizer:
 
     def effective_lr(self) -> np.ndarray:
         """The learning rate each coordinate gets at the next step: ``lr`` everywhere.
-        The adaptive rules (AdaGrad, RMSProp, Adam, AdamW) compute theirs from their state."""
+        The adaptive rules (AdaGrad, RMSProp, Adam, AdamW) compute theirs from their state.
+        Before the first step there is none (ValueError: no step taken yet)."""
+        self._require_step()
         return np.full(self._shape, self.lr)
 
+    def _require_step(self) -> None:
+        """The check of ``effective_lr``: the state (and ``w``'s shape) exist only after a step."""
+        if self.t == 0:
+            raise ValueError(f"{self!r} has taken no step yet (t = 0), so it has no per-coordinate "
+                             "learning rate: call effective_lr() after step(w, dw)")
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
-                         for k, v in self.hyperparams.items())
-        return f"{type(self).__name__}({args})"
+        return f"{type(self).__name__}({format_args(self.hyperparams)})"
+
+
+def format_args(hyperparams: dict) -> str:
+    """``lr=0.1, rho=0.9``: the arguments of a ``repr``; an array of values (one per stacked
+    run) as ``lr=[32 values in 0.0001..3.2]``."""
+    def one(value):
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            if value.size == 0:
+                return "[no values]"
+            return f"[{value.size} values in {value.min():g}..{value.max():g}]"
+        return f"{value:g}" if isinstance(value, float) else repr(value)
+    return ", ".join(f"{k}={one(v)}" for k, v in hyperparams.items())
