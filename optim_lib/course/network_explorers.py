@@ -23,7 +23,8 @@ from ..schedules import Schedule, Scheduled
 from ..train import run_landscape
 from .explorer import Explorer, choice, log_slider
 
-__all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer"]
+__all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer",
+           "network_search_explorer"]
 
 
 def _snap(value, grid):
@@ -214,3 +215,47 @@ def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300
     return Explorer(fig, update, [choice("schedule", tuple(schedules), schedule),
                                   log_slider("lr_factor", 0.1, 10.0, lr_factor, step=0.25,
                                              description="lr × factor")])
+
+
+class _ErrorView:
+    """A problem seen through its validation error (1 − accuracy): lower is better."""
+
+    higher_is_better = False
+    choose_by = "final"
+
+    def __init__(self, problem):
+        self.problem = problem
+
+    def __getattr__(self, attr):
+        return getattr(self.problem, attr)
+
+
+def network_search_explorer(race, name: str = "Adam", trials: int | None = None,
+                            label: str = "digits, MLP") -> Explorer:
+    """The random search of a network race (chapter 12), each trial a point.
+
+    :func:`optim_lib.course.search_explorer.search_explorer` on ``race`` seen through its
+    validation *error* (1 − accuracy, lower is better, log colour scale), its colour bar
+    labelled so. ``race`` must be a race on accuracy (``race.problem.higher_is_better``).
+    """
+    import dataclasses
+
+    from .search_explorer import search_explorer
+
+    if getattr(race.problem, "higher_is_better", False) is not True:
+        raise ValueError(f"race must be a race on accuracy, got a race on {race.problem!r}")
+    err = dataclasses.replace(
+        race, problem=_ErrorView(race.problem),
+        tune_score={n: 1.0 - np.asarray(s, dtype=float) for n, s in race.tune_score.items()})
+    ex = search_explorer({label: err}, name=name, trials=trials)
+    inner, bar_ax = ex._update, ex.fig.axes[-1]
+
+    def update(**kw):
+        inner(**kw)
+        bar_ax.set_ylabel("validation error (1 − accuracy)", fontsize=8)
+        title = bar_ax.figure.axes[0].get_title()
+        if ", best " in title:
+            head, best = title.rsplit(", best ", 1)
+            bar_ax.figure.axes[0].set_title(f"{head}, best error {best}", fontsize=9)
+
+    return Explorer(ex.fig, update, list(ex.controls.values()))
