@@ -10,6 +10,11 @@ by how many bytes it moves, not by how much it computes. At the least, a rule re
 the same size (read one, write one: the machine's copy bandwidth) in the same run, and
 reports each rule's effective bandwidth as a fraction of it. ``bench/step.py`` prints it;
 the appendix of the book glues it into the text.
+
+Memory: :func:`state_bytes_per_parameter` measures a rule's state on a matrix, and
+:func:`factored_second_moment` / :func:`factored_numbers` compute Adafactor's factored second
+moment (Shazeer & Stern 2018; the row and column statistics of ``torch.optim.Adafactor``):
+``m + n`` numbers for an ``m × n`` matrix instead of Adam's ``m · n``.
 """
 
 from __future__ import annotations
@@ -22,20 +27,85 @@ import numpy as np
 from . import checks
 from .optimizers import Optimizer
 
-__all__ = ["min_traffic", "StepCost", "measure_steps", "best_time", "cpu_time"]
+__all__ = ["min_traffic", "StepCost", "measure_steps", "best_time", "cpu_time",
+           "state_bytes_per_parameter", "factored_second_moment", "factored_estimate",
+           "factored_numbers"]
 
 
-def min_traffic(cls: type[Optimizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _shape_for(cls, shape):
+    """``shape`` checked, or the smallest one ``cls`` steps: a 1 × 1 matrix for the rules
+    that take matrices only (Muon), one number for the others."""
+    if shape is None:
+        from .optimizers.after_adamw import Muon
+        return (1, 1) if issubclass(cls, Muon) else (1,)
+    shape = tuple(shape) if hasattr(shape, "__len__") else (shape,)
+    if not shape:
+        raise ValueError(f"shape must have at least one dimension, got {shape!r}")
+    return tuple(checks.count("shape", s) for s in shape)
+
+
+def min_traffic(cls: type[Optimizer], shape=None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The arrays a rule must at least read and write per step: ``(reads, writes)``.
 
-    Its state arrays are those a default-built instance holds after one step.
+    Its state arrays are those a default-built instance holds after one step on a ``shape``
+    array (default: one number, or a 1 × 1 matrix for a rule that steps matrices only).
     """
     if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
         raise TypeError(f"cls must be an optimizer class, got {cls!r}")
+    shape = _shape_for(cls, shape)
     opt = cls()
-    opt.step(np.zeros(1), np.zeros(1))
+    opt.step(np.zeros(shape), np.zeros(shape))
     state = tuple(opt.state)
     return ("w", "dw") + state, state + ("w",)
+
+
+def state_bytes_per_parameter(cls: type[Optimizer], shape=(100, 100)) -> float:
+    """Bytes of optimizer state per parameter, measured: the ``nbytes`` of the state arrays
+    a default-built ``cls`` holds after one step on a float64 ``shape`` array, divided by
+    the number of parameters."""
+    if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+        raise TypeError(f"cls must be an optimizer class, got {cls!r}")
+    shape = _shape_for(cls, shape)
+    opt = cls()
+    opt.step(np.zeros(shape), np.zeros(shape))
+    return sum(a.nbytes for a in opt.state.values()) / int(np.prod(shape))
+
+
+def factored_second_moment(grad_sq) -> tuple[np.ndarray, np.ndarray]:
+    """Adafactor's factored statistics of a matrix of squared gradients (Shazeer & Stern
+    2018), as ``torch.optim.Adafactor`` keeps them: the row means (shape ``m × 1``) and the
+    column means (``1 × n``) over the last two axes. ``m + n`` numbers instead of ``m · n``;
+    :func:`factored_estimate` rebuilds the full matrix from them."""
+    grad_sq = np.asarray(grad_sq, dtype=float)
+    if grad_sq.ndim < 2:
+        raise ValueError(f"grad_sq must be a matrix (2-D or more), got shape {grad_sq.shape}")
+    if np.any(grad_sq < 0) or not np.all(np.isfinite(grad_sq)):
+        raise ValueError("grad_sq must hold squares: finite and >= 0")
+    return grad_sq.mean(axis=-1, keepdims=True), grad_sq.mean(axis=-2, keepdims=True)
+
+
+def factored_estimate(row: np.ndarray, col: np.ndarray, eps: float = 1e-30) -> np.ndarray:
+    """The second moment rebuilt from row and column means: ``row · col / mean(row)``
+    (torch's ``row_var @ col_var / row_var.mean(dim=-2)``). Exact when the matrix of squared
+    gradients has rank one."""
+    row, col = np.asarray(row, dtype=float), np.asarray(col, dtype=float)
+    if row.shape[-1] != 1 or col.shape[-2] != 1:
+        raise ValueError(f"row must be m × 1 and col 1 × n, got {row.shape} and {col.shape}")
+    return row @ col / np.maximum(row.mean(axis=-2, keepdims=True), eps)
+
+
+def factored_numbers(shape) -> int:
+    """How many numbers Adafactor's second moment keeps for a parameter of ``shape``: a row
+    and a column (``m + n``) for a matrix (times the leading dimensions of a stack of
+    matrices), the full ``n`` for a vector."""
+    shape = tuple(shape) if hasattr(shape, "__len__") else (shape,)
+    if not shape:
+        raise ValueError(f"shape must have at least one dimension, got {shape!r}")
+    shape = tuple(checks.count("shape", s) for s in shape)
+    if len(shape) == 1:
+        return shape[0]
+    lead = int(np.prod(shape[:-2]))
+    return lead * (shape[-2] + shape[-1])
 
 
 @dataclass(frozen=True)

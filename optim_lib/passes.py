@@ -52,6 +52,24 @@ class _Counted(np.ndarray):
         return result.view(_Counted) if isinstance(result, np.ndarray) else result
 
 
+class _RecordingNumpy:
+    """numpy, as :mod:`optim_lib.optimizers.after_adamw` sees it while passes are counted:
+    ``asarray`` keeps a recording array recording (``asanyarray``), and ``linalg.norm`` is
+    logged as one pass (``"norm"``: it reads the matrix once). Everything else is numpy."""
+
+    asarray = staticmethod(np.asanyarray)
+
+    class linalg:
+        @staticmethod
+        def norm(x, *args, **kwargs):
+            if _Counted.log is not None:
+                _Counted.log.append("norm")
+            return np.linalg.norm(np.asarray(x), *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
 @dataclass(frozen=True)
 class PassCount:
     """The element-wise operations of one update, in order (``ops``), and how many (``passes``)."""
@@ -61,15 +79,37 @@ class PassCount:
 
     @property
     def passes(self) -> int:
-        return len(self.ops)
+        """Element-wise passes: every logged operation but the matrix products."""
+        return sum(1 for o in self.ops if o != "matmul")
+
+    @property
+    def matmuls(self) -> int:
+        """Matrix products (``@``)."""
+        return self.count("matmul")
 
     def count(self, op: str) -> int:
         """How many passes are the ufunc ``op`` (e.g. ``"sqrt"``, ``"divide"``)."""
         return sum(1 for o in self.ops if o == op)
 
 
-def count_passes(opt, n: int = 64, seed: int = 0) -> PassCount:
-    """Count the element-wise passes of one ``update`` of ``opt`` on ``n`` parameters.
+def _params(n, shape, seed):
+    """``w`` and ``dw``: ``n`` float64s, or a ``shape`` array when given (a matrix for Muon)."""
+    if shape is None:
+        shape = (checks.count("n", n),)
+    else:
+        shape = tuple(shape) if hasattr(shape, "__len__") else (shape,)
+        if not shape:
+            raise ValueError(f"shape must have at least one dimension, got {shape!r}")
+        shape = tuple(checks.count("shape", s) for s in shape)
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(shape), 1e-3 * rng.standard_normal(shape)
+
+
+def count_passes(opt, n: int = 64, seed: int = 0, shape=None) -> PassCount:
+    """Count the element-wise passes of one ``update`` of ``opt`` on ``n`` parameters
+    (or on a ``shape`` array: ``shape=(8, 8)`` for a rule that steps matrices, Muon).
+    A matrix product (``@``) is logged as ``"matmul"``: count those apart, their cost is
+    arithmetic (``2·m·n·k`` flops), not a pass over memory.
 
     The optimizer first takes one ordinary step (its state is created then, not counted);
     the second update runs on recording arrays, with every state and scratch array swapped
@@ -78,19 +118,20 @@ def count_passes(opt, n: int = 64, seed: int = 0) -> PassCount:
     """
     if not isinstance(opt, Optimizer):
         raise TypeError(f"opt must be an optim_lib optimizer instance, got {opt!r}")
-    n = checks.count("n", n)
-    rng = np.random.default_rng(seed)
-    w, dw = rng.standard_normal(n), 1e-3 * rng.standard_normal(n)
+    w, dw = _params(n, shape, seed)
     opt.reset()
     opt.update(w, dw)                                   # creates the state
     for key, value in list(vars(opt).items()):          # state and scratch arrays record too
         if isinstance(value, np.ndarray):
             setattr(opt, key, value.view(_Counted))
+    from .optimizers import after_adamw                # Newton–Schulz (Muon) records too
     log: list = []
     _Counted.log = log
+    after_adamw.np = _RecordingNumpy()
     try:
         opt.update(w.view(_Counted), dw.view(_Counted))
     finally:
+        after_adamw.np = np
         _Counted.log = None
         for key, value in list(vars(opt).items()):
             if isinstance(value, _Counted):
@@ -134,7 +175,7 @@ class AdaGradNoRoot(fused.AdaGrad):
 
 
 def interleaved_times(optimizers, n: int = 4_000_000, rounds: int = 5, seed: int = 0,
-                      clock=time.process_time) -> list[float]:
+                      clock=time.process_time, shape=None) -> list[float]:
     """The best time of one ``step`` of each optimizer, in seconds, timed in turn.
 
     Each round times one step of every optimizer, one after the other, on its own copy of
@@ -142,6 +183,7 @@ def interleaved_times(optimizers, n: int = 4_000_000, rounds: int = 5, seed: int
     ``time.process_time`` by default (CPU time: a process that waits for a core is not
     charged for the wait; pass ``time.perf_counter`` for wall time). Run single-threaded
     work with it (``fused.WORKERS = 1``): CPU time adds up every thread's time.
+    ``shape`` (instead of ``n``) steps a ``shape`` array: a matrix for Muon.
     """
     opts = list(optimizers)
     for opt in opts:
@@ -149,10 +191,8 @@ def interleaved_times(optimizers, n: int = 4_000_000, rounds: int = 5, seed: int
             raise TypeError(f"optimizers must hold optim_lib optimizer instances, got {opt!r}")
     if not opts:
         raise ValueError("optimizers must hold at least one optimizer, got none")
-    n = checks.count("n", n)
     rounds = checks.count("rounds", rounds)
-    rng = np.random.default_rng(seed)
-    w0, dw = rng.standard_normal(n), 1e-3 * rng.standard_normal(n)
+    w0, dw = _params(n, shape, seed)
     ws = []
     for opt in opts:
         opt.reset()

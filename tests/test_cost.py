@@ -72,3 +72,64 @@ def test_non_contiguous_parameters_are_updated_in_place():
     w = base[:, ::2]                     # a strided view
     SGD(lr=0.5).step(w, np.ones(w.shape))
     assert np.all(base[:, ::2] == 0.5) and np.all(base[:, 1::2] == 1.0)
+
+
+# --- the rules after AdamW, and Adafactor's factored second moment -----------------------
+
+from optim_lib import Lion, Muon, AdamWScheduleFree
+from optim_lib.cost import (factored_estimate, factored_numbers, factored_second_moment,
+                            state_bytes_per_parameter)
+
+
+def test_min_traffic_steps_a_matrix_for_muon():
+    assert min_traffic(Muon) == (("w", "dw", "B"), ("B", "w"))
+    assert min_traffic(Muon, shape=(3, 5)) == min_traffic(Muon)
+    assert min_traffic(Lion) == (("w", "dw", "m"), ("m", "w"))
+    assert min_traffic(AdamWScheduleFree) == (("w", "dw", "z", "v"), ("z", "v", "w"))
+    with pytest.raises(ValueError, match="2-D"):
+        min_traffic(Muon, shape=(4,))             # a vector is not Muon's
+    with pytest.raises(ValueError, match="shape"):
+        min_traffic(Adam, shape=())
+
+
+def test_state_bytes_per_parameter_of_every_rule():
+    got = {c.__name__: state_bytes_per_parameter(c, (20, 30))
+           for c in (SGD, Momentum, Adam, AdamW, Lion, Muon, AdamWScheduleFree)}
+    assert got == {"SGD": 0, "Momentum": 8, "Adam": 16, "AdamW": 16, "Lion": 8, "Muon": 8,
+                   "AdamWScheduleFree": 16}
+    with pytest.raises(TypeError, match="cls"):
+        state_bytes_per_parameter(Adam(), (2, 2))
+
+
+def test_factored_numbers_is_a_row_and_a_column():
+    assert factored_numbers((1000, 1000)) == 2000
+    assert factored_numbers((3, 4, 5)) == 3 * (4 + 5)     # a stack of three 4 x 5 matrices
+    assert factored_numbers(7) == factored_numbers((7,)) == 7   # a vector keeps all of it
+    for shape in ((3, 4), (5, 1), (2, 3, 4)):
+        row, col = factored_second_moment(np.ones(shape))
+        assert factored_numbers(shape) == row.size + col.size
+    with pytest.raises(ValueError, match="shape"):
+        factored_numbers((0, 3))
+    with pytest.raises(ValueError, match="shape"):
+        factored_numbers(())
+
+
+def test_factored_estimate_is_exact_for_rank_one_only():
+    rng = np.random.default_rng(0)
+    r, c = rng.random((6, 1)) + 0.5, rng.random((1, 9)) + 0.5
+    row, col = factored_second_moment(r @ c)
+    assert row.shape == (6, 1) and col.shape == (1, 9)
+    assert np.allclose(factored_estimate(row, col), r @ c, rtol=1e-12)
+    V = rng.random((6, 9))                          # rank 6: only an estimate
+    est = factored_estimate(*factored_second_moment(V))
+    assert not np.allclose(est, V, rtol=0.05)
+    assert np.allclose(est.sum(axis=1), V.sum(axis=1)) and np.allclose(est.sum(axis=0), V.sum(axis=0))
+
+
+def test_factored_second_moment_rejects_bad_input():
+    with pytest.raises(ValueError, match="grad_sq"):
+        factored_second_moment(np.ones(4))
+    with pytest.raises(ValueError, match="grad_sq"):
+        factored_second_moment(-np.ones((2, 2)))
+    with pytest.raises(ValueError, match="row"):
+        factored_estimate(np.ones((1, 3)), np.ones((1, 3)))

@@ -87,3 +87,45 @@ def test_bad_input_is_named():
 def test_interleaved_times_returns_one_positive_time_each():
     times = interleaved_times([fused.SGD(), fused.Momentum()], n=10_000, rounds=2)
     assert len(times) == 2 and all(t >= 0 and np.isfinite(t) for t in times)
+
+
+# --- the rules after AdamW: a matrix path for Muon, products counted apart ----------------
+
+from optim_lib import AdamWScheduleFree, Lion, Muon
+
+
+def test_pass_counts_of_the_rules_after_adamw():
+    got = {c.__name__: (count_passes(c(), shape=(6, 6)).passes, count_passes(c(), shape=(6, 6)).matmuls)
+           for c in (Adam, AdamW, Lion, AdamWScheduleFree, Muon)}
+    assert got == {"Adam": (14, 0), "AdamW": (15, 0), "Lion": (10, 0),
+                   "AdamWScheduleFree": (21, 0), "Muon": (36, 15)}
+    lion = count_passes(Lion())
+    assert lion.count("sign") == 1 and lion.count("sqrt") == lion.count("divide") == 0
+
+
+def test_newton_schulz_is_counted_per_iteration():
+    for k in (0, 1, 3):
+        p = count_passes(Muon(ns_steps=k), shape=(5, 8))
+        assert (p.passes, p.matmuls, p.count("norm")) == (11 + 5 * k, 3 * k, 1)
+    with pytest.raises(ValueError, match="2-D"):
+        count_passes(Muon(), n=16)                     # a vector is not Muon's
+
+
+def test_counting_muon_leaves_its_numbers_and_numpy_alone():
+    from optim_lib.optimizers import after_adamw
+    opt = Muon(lr=0.02)
+    count_passes(opt, shape=(4, 4))
+    assert after_adamw.np is np and opt.t == 0
+    rng = np.random.default_rng(1)
+    w1 = rng.standard_normal((4, 6))
+    w2, g = w1.copy(), rng.standard_normal((4, 6))
+    opt.step(w1, g)
+    Muon(lr=0.02).step(w2, g)
+    assert np.array_equal(w1, w2)
+
+
+def test_interleaved_times_steps_a_matrix():
+    times = interleaved_times([Muon(ns_steps=1), Lion()], shape=(16, 16), rounds=1)
+    assert len(times) == 2 and all(t >= 0 for t in times)
+    with pytest.raises(ValueError, match="shape"):
+        interleaved_times([Lion()], shape=(0, 3), rounds=1)
