@@ -42,8 +42,8 @@ SHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}
-# a call in a chapter that puts a kernel-free player on the page
-PLAYER_CALL = re.compile(r"(?<!fused)\.twin\(|\.show\(|\banimate_runs\(|\banimate_race\(|"
+# a call in a chapter that puts a kernel-free player on the page (pyplot's plt.show() is not one)
+PLAYER_CALL = re.compile(r"(?<!fused)\.twin\(|(?<!plt)\.show\(|\banimate_runs\(|\banimate_race\(|"
                          r"\bframe_player\(")
 
 
