@@ -25,10 +25,8 @@ import numpy as np
 from . import checks
 from .data import DigitsSplit
 from .nn import MLP
-from .tuning import tune_lr
 
-__all__ = ["NetRuns", "train_networks", "digits_features", "choose_on_validation", "budget_race",
-           "check_runs"]
+__all__ = ["NetRuns", "train_networks", "digits_features", "check_runs"]
 
 
 def digits_features(data: DigitsSplit):
@@ -207,82 +205,3 @@ def check_runs(runs: dict, n_groups: int, grid: str, name: str = "runs",
             raise ValueError(f"{name}[{k!r}] has {r.val_acc.shape[1]} groups, but {grid} has "
                              f"{n_groups} values")
     return runs
-
-
-def choose_on_validation(runs: dict, makers: dict, lrs, data: DigitsSplit, tolerance: float = 0.01):
-    """Chapter 11's protocol, read off trainings already done: choose, then test once.
-
-    ``runs[name]`` is the :class:`NetRuns` of optimizer ``name`` with one group per
-    learning rate of ``lrs``. For each of its checkpoints (budgets, in epochs),
-    :func:`optim_lib.tuning.tune_lr` picks the learning rate with the best *mean
-    validation accuracy* over the seeds (one that diverged for any seed scores nan) and
-    marks as working every learning rate within ``tolerance`` of it. Test accuracy is
-    read only at the chosen rate.
-
-    Returns ``rows``: ``rows[budget]`` is a list with one dict per optimizer, in the
-    order of ``makers``: ``optimizer``, ``best_lr``, ``val``, ``test``, ``test_sd`` (over
-    seeds), ``n_working``, ``band_decades`` and ``sweep`` (the :class:`~optim_lib.tuning.LRSweep`).
-    """
-    if not isinstance(makers, dict) or not makers:
-        raise ValueError(f"makers must be a non-empty dict name -> (lr -> optimizer), got {makers!r}")
-    lrs = [float(v) for v in checks.increasing("lrs", lrs)]
-    tolerance = checks.nonnegative("tolerance", tolerance)
-    check_runs(runs, len(lrs), "lrs", keys=makers)
-    budgets = None
-    for name in makers:
-        r = runs[name]
-        if budgets is not None and r.checkpoints != budgets:
-            raise ValueError(f"every run must have the same checkpoints: {budgets} and "
-                             f"{r.checkpoints} ({name!r})")
-        budgets = r.checkpoints
-    by_lr = dict(zip(lrs, range(len(lrs))))
-    rows = {}
-    for budget in budgets:
-        rows[budget] = []
-        for name, make in makers.items():
-            r = runs[name]
-            k = r.at(budget)
-            sweep = tune_lr(make, lambda opt: by_lr[opt.hyperparams["lr"]], lrs,
-                            score=lambda g: float(np.mean(r.val_acc[k, g])),
-                            higher_is_better=True, tolerance=tolerance, name=name)
-            row = {"optimizer": name, "best_lr": sweep.best_lr, "val": sweep.best_score,
-                   "n_working": sweep.n_working, "band_decades": sweep.band_decades,
-                   "sweep": sweep, "test": np.nan, "test_sd": np.nan}
-            if sweep.best_index is not None:
-                test = r.test_accuracy(data, budget, sweep.best_index)
-                row.update(test=float(np.mean(test)), test_sd=float(np.std(test)))
-            rows[budget].append(row)
-    return rows
-
-
-def budget_race(net: MLP, makers: dict, lrs, data: DigitsSplit, seeds, budgets,
-                batch_size: int = 64, tolerance: float = 0.01, reg: float = 0.0):
-    """The race on the network: train every optimizer x learning rate x seed, then choose.
-
-    For every optimizer of ``makers`` (``name -> (lr -> optimizer)``), the whole grid
-    ``lrs`` x ``seeds`` is trained in one :func:`train_networks` call, evaluated after
-    each budget (in epochs); then :func:`choose_on_validation` picks each optimizer's
-    learning rate per budget and reads the test accuracy once.
-
-    Returns ``(rows, runs)``: ``rows`` as in :func:`choose_on_validation`, and
-    ``runs[name]`` the :class:`NetRuns`.
-    """
-    if not isinstance(makers, dict) or not makers:
-        raise ValueError(f"makers must be a non-empty dict name -> (lr -> optimizer), got {makers!r}")
-    for name, make in makers.items():
-        if not callable(make):
-            raise TypeError(f"makers[{name!r}] must be callable (lr -> optimizer), got {make!r}")
-    try:
-        budgets = tuple(sorted(set(budgets)))
-    except TypeError:
-        raise ValueError(f"budgets must be a sequence of epoch counts, got {budgets!r}") from None
-    if not budgets:
-        raise ValueError("budgets must hold at least one epoch count, got none")
-    for b in budgets:
-        checks.count("each budget", b)
-    lrs = [float(v) for v in checks.increasing("lrs", lrs)]
-    tolerance = checks.nonnegative("tolerance", tolerance)
-    runs = {name: train_networks(net, [make(lr) for lr in lrs], data, seeds, epochs=budgets[-1],
-                                 batch_size=batch_size, reg=reg, checkpoints=budgets)
-            for name, make in makers.items()}
-    return choose_on_validation(runs, makers, lrs, data, tolerance), runs

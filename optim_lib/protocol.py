@@ -97,14 +97,15 @@ class Race:
         return rows
 
     def ranking(self) -> dict:
-        """Optimizer -> {budget label: rank} (1 = best mean over the fresh seeds)."""
+        """Optimizer -> {budget label: rank} (1 = best mean over the fresh seeds). Equal means
+        share a rank, the next one skipping (1, 1, 3); a diverged run (nan) ranks last."""
         out = {n: {} for n in self.names}
+        sign = 1 if self.lower_is_better else -1
         for b in self.budgets:
-            means = {n: float(np.mean(self.value[b][n])) for n in self.names}
-            sign = 1 if self.lower_is_better else -1
-            order = sorted(self.names, key=lambda n: sign * np.nan_to_num(means[n], nan=np.inf * sign))
-            for rank, n in enumerate(order, 1):
-                out[n][b] = rank
+            key = {n: sign * np.nan_to_num(float(np.mean(self.value[b][n])), nan=np.inf * sign)
+                   for n in self.names}
+            for n in self.names:
+                out[n][b] = 1 + sum(key[o] < key[n] for o in self.names)
         return out
 
     def budget_table(self) -> list:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from optim_lib import Adam, Momentum
+from optim_lib import Adam, AdamW, Momentum
 from optim_lib.course.exercises import check_update_rule
 from optim_lib.course.adam_exercises import VARIANTS, adam_variant_step, check_adam
 
@@ -70,6 +70,8 @@ def test_a_crash_is_reported():
 def test_bad_reference_is_named():
     with pytest.raises(TypeError, match="reference"):
         check_adam(variant("textbook"), Momentum(lr=0.1, rho=0.9))
+    with pytest.raises(TypeError, match="AdamW"):      # a subclass with one more hyperparameter
+        check_adam(variant("textbook"), AdamW(lr=0.1, weight_decay=0.1))
     with pytest.raises(ValueError, match="bias"):
         check_adam(variant("textbook"), Adam(lr=0.1, bias_correction=False))
     with pytest.raises(ValueError, match="variant"):

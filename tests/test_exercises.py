@@ -431,3 +431,24 @@ def test_the_tiny_gradient_run_names_eps():
     result = check_update_rule(floor_eps, AdaGrad(lr=0.1, eps=1e-7))
     assert result.status == "fail" and "with gradients from 1e-12 to 1" in result.message
     assert "eps added outside the square root" in result.message
+
+
+def _sgd_rule(w, dw, state, lr):
+    return w - lr * dw
+
+
+def _sgd_rule_twice(w, dw, state, lr):
+    return w - 2 * lr * dw
+
+
+def test_check_update_rule_names_a_matching_mistake_and_only_then():
+    from optim_lib import SGD
+
+    mistakes = ((_sgd_rule_twice, "the step is doubled"),)
+    wrong = check_update_rule(_sgd_rule_twice, SGD(lr=0.1), mistakes=mistakes)
+    assert wrong.status == "fail" and wrong.message.endswith("the step is doubled")
+    # another wrong rule fails without the hint: the hint is given only on a match
+    other = check_update_rule(lambda w, dw, state, lr: w + lr * dw, SGD(lr=0.1), mistakes=mistakes)
+    assert other.status == "fail" and "doubled" not in other.message
+    # the right rule passes, the mistakes list changes nothing
+    assert check_update_rule(_sgd_rule, SGD(lr=0.1), mistakes=mistakes).passed

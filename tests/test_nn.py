@@ -8,7 +8,7 @@ import pytest
 from optim_lib import SGD, Adam, AdamW, Momentum
 from optim_lib.data import load_digits_split
 from optim_lib.gradcheck import grad_check, numeric_gradient
-from optim_lib.network_train import (budget_race, choose_on_validation, digits_features,
+from optim_lib.network_train import (check_runs, digits_features,
                                      train_networks)
 from optim_lib.nn import MLP, softmax_cross_entropy
 
@@ -237,22 +237,6 @@ def test_float32_is_the_default_and_close_to_float64(data):
     assert np.allclose(a.epoch_loss, b.epoch_loss, rtol=1e-3)
 
 
-def test_budget_race_tunes_on_validation_and_reads_test_once(data):
-    net = MLP((64, 8, 10))
-    lrs = [1e-3, 1e-2, 1e-1]
-    rows, runs = budget_race(net, {"SGD": SGD, "Adam": Adam}, lrs, data, seeds=(0, 1),
-                             budgets=(1, 3), batch_size=128)
-    for budget in (1, 3):
-        for row in rows[budget]:
-            r = runs[row["optimizer"]]
-            scores = r.val_acc[r.at(budget)].mean(axis=-1)
-            g = int(np.argmax(scores))
-            assert row["best_lr"] == lrs[g] and row["val"] == pytest.approx(scores[g])
-            test = r.test_accuracy(data, budget, g)
-            assert row["test"] == pytest.approx(test.mean())
-            assert row["n_working"] == int(np.sum(scores >= scores[g] - 0.01))
-
-
 @pytest.mark.parametrize("kw, error, words", [
     (dict(optimizers=[]), ValueError, "optimizers"),
     (dict(optimizers=["adam"]), TypeError, r"optimizers\[0\]"),
@@ -272,37 +256,17 @@ def test_train_networks_bad_input(data, kw, error, words):
         train_networks(MLP((64, 4, 10)), args.pop("optimizers"), data, **args)
 
 
-@pytest.mark.parametrize("kw, error, words", [
-    (dict(makers={}), ValueError, "makers"),
-    (dict(makers={"SGD": 0.1}), TypeError, "makers"),
-    (dict(lrs=[0.1, 0.01]), ValueError, "lrs"),
-    (dict(lrs=[]), ValueError, "lrs"),
-    (dict(lrs=[-0.1, 0.1]), ValueError, "lrs"),
-    (dict(budgets=()), ValueError, "budgets"),
-    (dict(budgets=(0, 2)), ValueError, "budget"),
-    (dict(tolerance=-0.01), ValueError, "tolerance"),
-])
-def test_budget_race_bad_input(data, kw, error, words):
-    args = dict(makers={"SGD": SGD}, lrs=[0.1], seeds=(0,), budgets=(1,))
-    args.update(kw)
-    with pytest.raises(error, match=words):
-        budget_race(MLP((64, 4, 10)), args.pop("makers"), args.pop("lrs"), data, **args)
-
-
-def test_choose_on_validation_equals_budget_race_and_checks_its_runs(data):
-    net = MLP((64, 8, 10))
-    lrs = [1e-2, 1e-1]
-    rows, runs = budget_race(net, {"SGD": SGD}, lrs, data, seeds=(0, 1), budgets=(1, 2))
-    again = choose_on_validation(runs, {"SGD": SGD}, lrs, data)
-    for b in (1, 2):
-        assert [(r["best_lr"], r["val"], r["test"]) for r in rows[b]] == \
-            [(r["best_lr"], r["val"], r["test"]) for r in again[b]]
+def test_check_runs_names_what_is_wrong(data):
+    runs = {"SGD": train_networks(MLP((64, 4, 10)), [SGD(1e-2), SGD(1e-1)], data, seeds=(0,), epochs=1)}
+    assert check_runs(runs, 2, "lrs") is runs
     with pytest.raises(ValueError, match="missing"):
-        choose_on_validation(runs, {"SGD": SGD, "Adam": Adam}, lrs, data)
-    with pytest.raises(ValueError, match="lrs"):
-        choose_on_validation(runs, {"SGD": SGD}, [1e-2, 1e-1, 1.0], data)
+        check_runs(runs, 2, "lrs", keys=("SGD", "Adam"))
+    with pytest.raises(ValueError, match="3 values"):
+        check_runs(runs, 3, "lrs")
     with pytest.raises(TypeError, match="NetRuns"):
-        choose_on_validation({"SGD": "x"}, {"SGD": SGD}, lrs, data)
+        check_runs({"SGD": "x"}, 2, "lrs")
+    with pytest.raises(ValueError, match="non-empty"):
+        check_runs({}, 2, "lrs")
 
 
 def test_train_networks_rejects_a_shared_optimizer(data):

@@ -148,3 +148,14 @@ def test_final_values_equal_the_chosen_configuration_run_alone():
             hit = run.steps_to(prob.landscape.min_value + prob.target)
             assert race.steps[b]["Adam"][j] == (np.inf if hit is None else hit), (b, j)
             assert race.value[b]["Adam"][j] == (prob.total + 1 if hit is None else hit)
+
+
+def test_ranking_gives_equal_means_one_rank_and_diverged_runs_the_last():
+    race = run_race(Toy(), names=("SGD", "Momentum"), spaces=SPACES, lr_trials=2)
+    b = next(iter(race.budgets))
+    race.value[b]["Momentum"] = race.value[b]["SGD"].copy()          # a tie, whatever the order
+    assert race.ranking()["SGD"][b] == race.ranking()["Momentum"][b] == 1
+    race.value[b]["SGD"] = race.value[b]["SGD"] * np.nan               # SGD diverged: last
+    assert (race.ranking()["Momentum"][b], race.ranking()["SGD"][b]) == (1, 2)
+    race.value[b]["SGD"] = race.value[b]["Momentum"] + 1.0             # lower is better here
+    assert (race.ranking()["Momentum"][b], race.ranking()["SGD"][b]) == (1, 2)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .exercises import CheckResult, _call, _fail, _pass, check_update_rule, compare_arrays
-from ..optimizers import Adam
+from ..optimizers import Adam, AdamW
 
 __all__ = ["check_adam", "adam_variant_step"]
 
@@ -87,8 +87,9 @@ def check_adam(fn, reference: Adam | None = None, steps: int = 5, seed: int = 0)
     the textbook form and Kingma & Ba's efficient form pass, ε inside the root fails.
     """
     reference = Adam(lr=0.01) if reference is None else reference
-    if not isinstance(reference, Adam):
-        raise TypeError(f"reference must be an optim_lib Adam, got {type(reference).__name__}")
+    if not isinstance(reference, Adam) or isinstance(reference, AdamW):
+        raise TypeError("reference must be an optim_lib Adam (not a subclass with other "
+                        f"hyperparameters, such as AdamW), got {type(reference).__name__}")
     if not reference.bias_correction:
         raise ValueError("reference must use bias correction (the exercise's rule), "
                          f"got {reference!r}")

@@ -86,7 +86,22 @@ def _gradients(shape, steps, seed):
     return [rng.standard_normal(shape) for _ in range(steps)]
 
 
-def check_update_rule(fn, reference, steps: int = 5, seed: int = 0) -> CheckResult:
+class _Variant:
+    """A reference that runs ``fn(w, dw, state, **hp)`` with ``like``'s hyperparameters: a
+    known mistake, written as the learner would write it, so a checker can recognise it."""
+
+    def __init__(self, fn, like):
+        self.hyperparams, self._fn, self._state = dict(like.hyperparams), fn, {}
+
+    def reset(self):
+        self._state = {}
+
+    def step(self, w, dw):
+        w[...] = self._fn(w.copy(), dw, self._state, **self.hyperparams)
+        return w
+
+
+def check_update_rule(fn, reference, steps: int = 5, seed: int = 0, mistakes=()) -> CheckResult:
     """Check ``fn(w, dw, state, **hp) -> w`` against an optim_lib optimizer over several steps.
 
     ``state`` is a dict that starts empty and is passed again at every step, so
@@ -96,7 +111,21 @@ def check_update_rule(fn, reference, steps: int = 5, seed: int = 0) -> CheckResu
     Two runs: gradients of size ~1, then gradients whose entries span 1e-12 to 1, where a
     rule with ``eps`` behaves differently if ``eps`` sits inside the square root (a popular
     variant, and a different rule) instead of outside it, as here and in PyTorch.
+
+    ``mistakes``: named variants, pairs ``(variant_fn, hint)`` with ``variant_fn`` of the
+    learner's signature. When ``fn`` fails and matches a variant step for step, the hint
+    is added to the message.
     """
+    result = _check_steps(fn, reference, steps, seed)
+    if result.status != "fail":
+        return result
+    for variant, hint in mistakes:
+        if _check_steps(fn, _Variant(variant, reference), steps, seed).passed:
+            return _fail(f"{result.message} — {hint}")
+    return result
+
+
+def _check_steps(fn, reference, steps, seed) -> CheckResult:
     hp = {k: v for k, v in reference.hyperparams.items()}
     w0 = np.random.default_rng(seed + 1).standard_normal((3, 4))
     tiny = np.logspace(-12, 0, w0.size).reshape(w0.shape)

@@ -5,21 +5,8 @@
 * :mod:`.adaptive` — AdaGrad, RMSProp, Adam, AdamW;
 * :mod:`.after_adamw` — Lion, Muon (with its Newton–Schulz iteration), AdamWScheduleFree.
 
-
-Every optimizer keeps one contract::
-
-    opt = Adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
-    w = opt.step(w, dw)   # updates the float array w in place and returns it
-    opt.reset()           # forgets all state (velocity, moments, step count)
-
-A rule's class holds everything about it: its hyperparameters with their ranges
-(``lr = Positive(1e-3)``: the constructor's argument and default, checked when set),
-its state (``reset`` says what it is; the arrays get ``w``'s shape on the first step)
-and ``update``, the equations line by line. ``step`` checks ``w`` and ``dw`` and then
-calls ``update``. A non-finite gradient is *not* an error here: divergence is something
-the course shows, and the runners (:mod:`optim_lib.train`) detect and report it.
-
-The equations are those of CS231n's ``optim.py`` and of PyTorch's ``torch.optim``.
+Every rule keeps the contract of :mod:`.base` (``step``, ``reset``, ``state``, checked
+hyperparameters). The equations are those of CS231n's ``optim.py`` and of PyTorch's ``torch.optim``.
 This is the reference form, one whole-array expression per line; the fast form of the
 same rules (in place, in cache-sized chunks, on two threads) is :mod:`optim_lib.fused`,
 tested equal to this one.
