@@ -17,6 +17,7 @@ Notebooks teach and show; this package computes. Two layers, one concept per mod
 ``landscapes``     2-D test functions with exact gradients; turned and shifted copies
 ``nn``             a small ReLU network with softmax cross-entropy, forward and backward
 ``search``         random search; ``search_stack``: several local searches at once
+``seed_stack``     one optimizer on a noisy landscape at several seeds, in one loop
 ``train``          runners on landscapes and on the linear classifier
 ``optimum``        the classifier's certified optimum f* (and the objective it certifies)
 ``linear_race``    many classifiers x seeds trained at once (one stacked optimizer or several)
@@ -27,6 +28,9 @@ Notebooks teach and show; this package computes. Two layers, one concept per mod
 ``problems``       the race's problems (landscapes, digits linear, the MLP), run stacked
 ``protocol``       the race: budgets, choice on validation, fresh seeds, test once, verdicts,
                    ranking, forgiveness
+``decay_search``   weight decay in the race: Adam, Adam + L2 and AdamW on one search
+``muon_split``     Muon for a network's weight matrices, AdamW for its biases
+``rule_race``      Lion, Muon and Schedule-Free AdamW raced with the same protocol
 ``inclusion``      Momentum(ρ=0) is SGD, Adam(β₁=0) is RMSProp up to bias correction: measured
 ``profile``        Dolan & Moré performance profiles
 ``noise``          how well a minibatch gradient estimates the full gradient

@@ -124,3 +124,30 @@ print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
+
+
+def unmapped(readme: str, maps: dict[str, str]) -> list[str]:
+    """Modules missing from the README's layout or from their package's module map."""
+    missing = []
+    for name in modules():
+        short = name.rsplit(".", 1)[-1]
+        if name in ("optim_lib", "optim_lib.course", "optim_lib.optimizers") or \
+                name.startswith("optim_lib.optimizers."):
+            continue                            # the optimizers package has its own list
+        package = name.rsplit(".", 1)[0]
+        if f"`{short}`" not in readme:
+            missing.append(f"{name} (README)")
+        if f"``{short}``" not in maps[package]:
+            missing.append(f"{name} ({package}'s docstring)")
+    return missing
+
+
+def test_every_module_is_in_the_readme_and_its_package_map():
+    readme = (PKG.parent / "README.md").read_text()
+    maps = {p: (PKG / rel / "__init__.py").read_text() for p, rel in
+            (("optim_lib", "."), ("optim_lib.course", "course"))}
+    assert unmapped(readme, maps) == []
+    # the check fails on a module left out of both
+    assert set(unmapped(readme.replace("`seed_stack`", "`x`"),
+                        {**maps, "optim_lib": maps["optim_lib"].replace("``seed_stack``", "``x``")})) \
+        == {"optim_lib.seed_stack (README)", "optim_lib.seed_stack (optim_lib's docstring)"}
