@@ -210,7 +210,7 @@ def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300
             parts.append(f"{name} {gap[-window:].mean():.1e}" if not run.diverged
                          else f"{name} diverged")
         ax.set_title(f"lr × {lr_factor:.2g}; mean f − f*, last {window} steps:\n"
-                     + ", ".join(parts), fontsize=8)
+                     + ", ".join(parts), fontsize=9)
 
     return Explorer(fig, update, [choice("schedule", tuple(schedules), schedule),
                                   log_slider("lr_factor", 0.1, 10.0, lr_factor, step=0.25,
