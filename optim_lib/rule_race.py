@@ -32,9 +32,11 @@ from .muon_split import MuonAdamW
 from .network_train import digits_features, train_networks
 from .nn import MLP
 from .optimizers import Lion
-from .search_space import Choice, LogUniform, PerRunSchedule, Uniform, warmup_cosine_factors
+from .search_space import (RULES, Choice, LogUniform, PerRunSchedule, Trials, Uniform,
+                           warmup_cosine_factors)
 
-__all__ = ["SPACES", "DEFAULTS", "sample", "stacked", "ScheduleFreeStack", "race_rules", "RuleRace"]
+__all__ = ["SPACES", "DEFAULTS", "sample", "stacked", "ScheduleFreeStack", "race_rules", "RuleRace",
+           "choose", "fresh_runs"]
 
 _LR = LogUniform(1e-4, 10.0)
 _SCHEDULE = Choice(("constant", "warmup_cosine"))
@@ -93,12 +95,14 @@ def _factors(trials, total):
 class ScheduleFreeStack:
     """:class:`optim_lib.optimizers.AdamWScheduleFree` with per-run hyperparameters (arrays
     that broadcast over ``w``'s leading axes; ``warmup_steps`` an integer array too): the
-    same equations, stacked. ``eval_point(w)`` returns x, the point to evaluate."""
+    same equations, stacked. ``eval_point(w)`` returns x, the point to evaluate;
+    ``keep_x_at``: step counts after which x is kept in ``kept[t]`` (one run then reads
+    Schedule-Free at several stopping times: nothing in its steps depends on when it stops)."""
 
     name = "Schedule-Free"
 
     def __init__(self, lr=0.0025, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-                 warmup_steps=0, r=0.0, weight_lr_power=2.0):
+                 warmup_steps=0, r=0.0, weight_lr_power=2.0, keep_x_at=()):
         self.lr = np.asarray(lr, dtype=float)
         self.beta1, self.beta2 = np.asarray(beta1, dtype=float), np.asarray(beta2, dtype=float)
         self.warmup_steps = np.asarray(warmup_steps, dtype=float)
@@ -110,10 +114,12 @@ class ScheduleFreeStack:
             raise ValueError(f"warmup_steps must be >= 0, got {warmup_steps!r}")
         self.eps, self.weight_decay = float(eps), float(weight_decay)
         self.r, self.weight_lr_power = float(r), float(weight_lr_power)
+        self.keep_x_at = frozenset(checks.count("keep_x_at", k) for k in keep_x_at)
         self.reset()
 
     def reset(self):
         self.t, self.z, self.v, self.lr_max, self.weight_sum = 0, None, None, 0.0, 0.0
+        self.kept = {}
 
     def step(self, w, dw):
         if self.z is None:
@@ -133,6 +139,8 @@ class ScheduleFreeStack:
         self.z = self.z - lr * g
         x = (1 - c) * x + c * self.z
         w[...] = (1 - self.beta1) * self.z + self.beta1 * x
+        if self.t in self.keep_x_at:
+            self.kept[self.t] = self.eval_point(w)
         return w
 
     def eval_point(self, w):
@@ -171,6 +179,46 @@ def _accuracies(net, data, opt, runs, test):
     X = (X_test if test else X_val).astype(params.dtype)
     acc = net.accuracy(params, X, data.y_test if test else data.y_val)
     return np.where(runs.diverged | ~np.isfinite(params).all(axis=-1), np.nan, acc)
+
+
+def choose(score, first: int, last: int) -> int:
+    """The index of the best (highest) tuning score among trials ``first .. last``
+    (inclusive); a trial whose score is not finite (it diverged) is never chosen over one
+    that is. Budget ``k`` is ``choose(score, 1, k)``; a disjoint block such as
+    ``choose(score, 17, 32)`` is the same random search with other draws."""
+    score = np.asarray(score, dtype=float)
+    first = checks.count("first", first, minimum=0)
+    last = checks.count("last", last, minimum=first)
+    if last >= len(score):
+        raise ValueError(f"last must be below the {len(score)} trials, got {last}")
+    s = np.where(np.isfinite(score[first:last + 1]), score[first:last + 1], -np.inf)
+    return first + int(np.argmax(s))
+
+
+def fresh_runs(data: DigitsSplit, name: str, configs: list, seeds, net: MLP | None = None,
+               epochs: int = 20, batch_size: int = 64) -> np.ndarray:
+    """Test accuracy ``(len(configs), len(seeds))`` (nan = diverged) of configurations of
+    rule ``name`` — one of :data:`SPACES`, or one of the protocol's rules
+    (:data:`optim_lib.search_space.RULES`, e.g. ``race.config(b, "Adam")``) — trained on
+    ``seeds``, all stacked in one run, as the final runs of :func:`race_rules` and
+    :func:`optim_lib.protocol.run_race` do them."""
+    if not configs:
+        raise ValueError(f"configs must hold at least one configuration, got {configs!r}")
+    net = MLP((64, 32, 10)) if net is None else net
+    seeds = checks.seeds(seeds)
+    total = checks.count("epochs", epochs) * -(-len(data.y_train) // checks.count("batch_size", batch_size))
+    if name in SPACES:
+        opt = stacked(name, list(configs), net, total)
+    elif name in RULES:
+        keys = [k for k in configs[0] if k not in ("schedule", "warmup")]
+        trials = Trials(name, {k: np.array([c[k] for c in configs], dtype=float) for k in keys},
+                        np.array([c["schedule"] for c in configs]),
+                        np.array([c["warmup"] for c in configs], dtype=float))
+        opt = trials.optimizer(3, total)
+    else:
+        raise ValueError(f"name must be one of {tuple(SPACES) + tuple(RULES)}, got {name!r}")
+    runs = train_networks(net, opt, data, seeds, epochs, batch_size, groups=len(configs))
+    return _accuracies(net, data, opt, runs, test=True)
 
 
 @dataclass
@@ -213,9 +261,8 @@ def race_rules(data: DigitsSplit, names=tuple(SPACES), budgets=None, seeds=tuple
         opt = stacked(name, t, net, total)
         runs = train_networks(net, opt, data, tune_seeds, epochs, batch_size, groups=len(t))
         tune_score[name] = _accuracies(net, data, opt, runs, test=False).mean(axis=1)
-        score = np.where(np.isfinite(tune_score[name]), tune_score[name], -np.inf)
         for label, kk in budgets.items():
-            chosen[label][name] = 0 if kk == 0 else int(1 + np.argmax(score[1:kk + 1]))
+            chosen[label][name] = 0 if kk == 0 else choose(tune_score[name], 1, kk)
         unique, where = np.unique([chosen[b][name] for b in budgets], return_inverse=True)
         picked = [t[i] for i in unique]
         opt = stacked(name, picked, net, total)

@@ -7,6 +7,9 @@ optimizers share a near-identical hue, as the race's teal and orange pairs once 
 """
 
 import itertools
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +17,46 @@ import pytest
 from optim_lib.course import plots
 
 RACE = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
+# The palette has eight colours and the book more optimizers, so colours repeat across the book;
+# the rule is per chapter: the methods a chapter draws (by its notebook and the explorers it uses)
+# never share a colour. GD is SGD on the full batch: the same method, one colour and one style.
+SAME_METHOD = {"GD": "SGD"}
+SIX = {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"}
+DRAWN = {
+    "01_random_search": {"Random search"},
+    "02_numeric_gradient": {"Numeric gradient"},
+    "04_gradient_descent": {"GD"},
+    "05_sgd": {"GD", "SGD"},
+    "06_momentum": {"SGD", "Momentum"},
+    "07_nesterov": {"Momentum", "Nesterov"},
+    "08_adagrad": {"SGD", "AdaGrad"},
+    "09_rmsprop": {"RMSProp"},
+    "10_adam": {"Adam"},
+    "11_which_optimizer": SIX,
+    "12_neural_network": SIX,
+    "13_adamw": {"Adam", "AdamW"},
+    "14_schedules": {"Adam"},
+    "15_after_adamw": {"Adam", "Lion", "Muon"},       # Muon: the Newton-Schulz explorer
+}
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def colour_clashes(colors: dict, drawn: dict) -> list:
+    """(chapter, a, b) for every two different methods drawn in one chapter with one colour."""
+    out = []
+    for chapter, names in drawn.items():
+        methods = sorted({SAME_METHOD.get(n, n) for n in names})
+        out += [(chapter, a, b) for a, b in itertools.combinations(methods, 2)
+                if colors[a].lower() == colors[b].lower()]
+    return out
+
+
+def style_clashes(styles: dict) -> list:
+    """(a, b) for every two different methods with the same (line style, marker) pair, or the
+    same marker."""
+    names = [n for n in styles if n not in SAME_METHOD]
+    return [(a, b) for a, b in itertools.combinations(names, 2)
+            if str(styles[a]) == str(styles[b]) or styles[a][1] == styles[b][1]]
 # A just-noticeable difference is ~2.3. Okabe-Ito's eight colours include two blues and two
 # oranges (26 and 33 apart): they pass with the line style and marker as the second cue.
 MIN_DELTA_E = {None: 25.0, "deuteranopia": 15.0, "protanopia": 15.0}
@@ -81,3 +124,44 @@ def test_labels_and_instances_find_their_style():
     assert plots.style_of("Adam, lr = 0.01") == plots.style_of(Adam(lr=0.1))
     assert plots.style_of("AdamW")["marker"] != plots.style_of("Adam")["marker"]
     assert set(plots.style_of("something else")) == {"color"}
+
+
+def test_no_two_methods_drawn_in_one_chapter_share_a_colour():
+    assert colour_clashes(plots.COLORS, DRAWN) == []
+    for a, b in SAME_METHOD.items():            # one method under two names: one look
+        assert plots.COLORS[a] == plots.COLORS[b] and plots.STYLES[a] == plots.STYLES[b]
+
+
+@pytest.mark.parametrize("vision", [None, "deuteranopia", "protanopia"])
+def test_the_methods_of_each_chapter_look_apart(vision):
+    for chapter, names in DRAWN.items():
+        methods = sorted({SAME_METHOD.get(n, n) for n in names})
+        if len(methods) > 1:
+            d, a, b = closest_pair({n: plots.COLORS[n] for n in methods}, vision)
+            assert d >= MIN_DELTA_E[vision], f"{chapter}: {a} and {b} are {d:.1f} apart"
+
+
+def test_every_pair_of_line_style_and_marker_is_its_own():
+    assert style_clashes(plots.STYLES) == []
+    assert set(plots.STYLES) == set(plots.COLORS)
+
+
+def test_the_checkers_reject_a_made_up_clash():
+    # chapter 15 drawing Lion in Adam's black; Muon given Nesterov's dash-dot and triangle
+    colors = {**plots.COLORS, "Lion": plots.COLORS["Adam"]}
+    assert colour_clashes(colors, DRAWN) == [("15_after_adamw", "Adam", "Lion")]
+    assert colour_clashes(colors, {"10_adam": {"Adam"}}) == []      # apart, they may share
+    styles = {**plots.STYLES, "Muon": plots.STYLES["Nesterov"]}
+    assert style_clashes(styles) == [("Nesterov", "Muon")]
+    styles = {**plots.STYLES, "Lion": ("--", plots.STYLES["Adam"][1])}   # same marker only
+    assert style_clashes(styles) == [("Adam", "Lion")]
+
+
+def test_the_drawn_lists_cover_every_name_a_chapter_styles():
+    """A method a chapter names in style_of/color_of must be in its DRAWN list."""
+    for chapter, names in DRAWN.items():
+        nb = json.loads((CHAPTERS / f"{chapter}.ipynb").read_text())
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        used = set(re.findall(r'(?:style_of|color_of)\("([^"]+)"', code))
+        known = {plots._known(u) for u in used} - {None}
+        assert known <= names, f"{chapter} draws {sorted(known - names)}, not in DRAWN"

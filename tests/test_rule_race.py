@@ -55,3 +55,49 @@ def test_a_tiny_race_chooses_nested_and_pairs_the_fresh_seeds():
     assert r.config("defaults", "Lion")["lr"] == 1e-4
     with pytest.raises(ValueError, match="fresh"):
         race_rules(data, names=("Lion",), seeds=(0, 1), tune_seeds=(0,))
+
+
+def test_choose_takes_the_best_finite_score_of_a_block():
+    from optim_lib.rule_race import choose
+    score = np.array([0.5, 0.7, np.nan, 0.9, 0.6, 0.95])
+    assert choose(score, 1, 2) == 1 and choose(score, 1, 4) == 3 and choose(score, 4, 5) == 5
+    assert choose(np.array([0.1, np.nan, 0.2]), 1, 1) == 1       # a block of one is its trial
+    for first, last in ((3, 2), (1, 6), (-1, 2)):
+        with pytest.raises(ValueError):
+            choose(score, first, last)
+
+
+def test_fresh_runs_repeat_the_final_runs_of_both_races():
+    from optim_lib.problems import MLPDigits
+    from optim_lib.protocol import run_race
+    from optim_lib.rule_race import fresh_runs
+    data, net = load_digits_split(seed=0), MLP((64, 8, 10))
+    budgets, seeds = {"defaults": 0, "small": 2}, (100, 101)
+    r = race_rules(data, names=("Muon",), budgets=budgets, seeds=seeds, net=net, epochs=2)
+    got = fresh_runs(data, "Muon", [r.config("small", "Muon")], seeds, net=net, epochs=2)
+    np.testing.assert_array_equal(got[0], r.value["small"]["Muon"])
+    a = run_race(MLPDigits(data, net=net, epochs=2), names=("Adam",), budgets=budgets, seeds=seeds,
+                 lr_trials=0)
+    configs = [a.config(b, "Adam") for b in budgets]
+    got = fresh_runs(data, "Adam", configs, seeds, net=net, epochs=2)
+    for i, b in enumerate(budgets):
+        np.testing.assert_array_equal(got[i], a.value[b]["Adam"])
+    with pytest.raises(ValueError, match="name must be one of"):
+        fresh_runs(data, "Adamax", configs, seeds, net=net, epochs=2)
+
+
+def test_kept_x_is_the_eval_point_of_a_run_stopped_there():
+    rng = np.random.default_rng(1)
+    w0 = rng.standard_normal((2, 3, 4))
+    grads = [rng.standard_normal(w0.shape) for _ in range(6)]
+    lr = np.array([0.01, 0.2]).reshape(2, 1, 1)
+    long, short = ScheduleFreeStack(lr=lr, keep_x_at=(3, 6)), ScheduleFreeStack(lr=lr)
+    w, v = w0.copy(), w0.copy()
+    for t, dw in enumerate(grads):
+        long.step(w, dw)
+        if t < 3:
+            short.step(v, dw)
+    np.testing.assert_array_equal(long.kept[3], short.eval_point(v))
+    np.testing.assert_array_equal(long.kept[6], long.eval_point(w))
+    with pytest.raises(ValueError, match="keep_x_at"):
+        ScheduleFreeStack(keep_x_at=(0,))

@@ -16,8 +16,13 @@ __all__ = ["COLORS", "STYLES", "color_of", "style_of", "figure", "contour", "plo
            "animate_race",
            "plain_log_ticks", "table"]
 
-# Okabe & Ito (2008), the colour-blind-safe palette: no two optimizers share a colour, and
-# each also has a line style and a marker (STYLES), so colour is never the only cue.
+# Okabe & Ito (2008), the colour-blind-safe palette. It has eight colours and the book draws
+# more optimizers, so colours repeat across the book: no two methods drawn in the same chapter
+# share a colour (GD, SGD and the numeric gradient are one method, gradient descent, and share
+# its blue on purpose; Lion, Muon and Schedule-Free, of chapter 15 where only Adam is drawn
+# beside them, reuse AdaGrad's, SGD's and Momentum's). What tells every optimizer apart
+# everywhere is the second cue: a (line style, marker) pair of its own (STYLES; GD draws as
+# SGD). tests/test_palette.py checks both.
 COLORS = {
     "Random search": "#999999",
     "Numeric gradient": "#0072B2",   # gradient descent, with a numeric gradient
@@ -29,8 +34,11 @@ COLORS = {
     "RMSProp": "#56B4E9",
     "Adam": "#000000",
     "AdamW": "#D55E00",
+    "Lion": "#009E73",
+    "Muon": "#0072B2",
+    "Schedule-Free": "#E69F00",
 }
-# The second cue: (line style, marker) per optimizer, all different.
+# The second cue: (line style, marker) per optimizer, all different (GD's is SGD's).
 STYLES = {
     "Random search": ("-", "."),
     "Numeric gradient": (":", "x"),
@@ -42,6 +50,9 @@ STYLES = {
     "RMSProp": ((0, (5, 1, 1, 1, 1, 1)), "v"),
     "Adam": ("-", "P"),
     "AdamW": ((0, (8, 2)), "X"),
+    "Lion": ((0, (3, 1)), "*"),
+    "Muon": ((0, (12, 2, 2, 2)), "h"),
+    "Schedule-Free": ((0, (1, 3)), "p"),
 }
 _EXTRA = ["#56B4E9", "#F0E442", "#999999", "#009E73", "#CC79A7", "#E69F00"]
 
