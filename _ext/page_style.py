@@ -85,6 +85,9 @@ CSS = """
 @media (max-width: 720px) {
   /* On a phone every figure and player fits the width; a tap on a wide figure shows it at
      its full size inside its own scroll box (page_style.js), and the caption says so. */
+  /* a wide table scrolls in its box; its caption stays in view, wrapped to the screen */
+  .bd-article .output.text_html table > caption { position: sticky; left: 0;
+                                                  max-width: calc(100vw - 2.5rem); }
   .cell_output img.ol-wide { cursor: zoom-in; }
   .cell_output img.ol-wide.ol-zoomed { max-width: none; width: auto; cursor: zoom-out; }
   .cell_output:has(img.ol-wide)::after {

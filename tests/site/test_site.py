@@ -6,7 +6,8 @@ For every page of _toc.yml:
   violation of WCAG 2 A/AA (2.0, 2.1, 2.2 tags), in the light and in the dark theme; every
   image has alt text that says something (not a file name);
 - phone (390 px wide): the page does not scroll sideways; every figure and player fits
-  inside the viewport (nothing hides past the right edge in a scroll box); a tap on a wide
+  inside the viewport (nothing hides past the right edge in a scroll box; a wide table
+  scrolls, its caption stays in view); a tap on a wide
   figure shows it at its full size (and a second tap fits it again);
 - dark theme: every figure sits on a light background (and a player's overlay stays
   transparent over its base picture).
@@ -219,7 +220,7 @@ PHONE_LAYOUT = """() => {
   const vw = document.documentElement.clientWidth;
   const out = {sideways: document.documentElement.scrollWidth - vw, cut: [], zoom: []};
   const items = document.querySelectorAll(
-      'article .cell_output img, article figure.ol-player, article .ol-controls');
+      'article .cell_output img, article figure.ol-player, article .ol-controls, article table > caption');
   for (const el of items) {
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
