@@ -69,7 +69,7 @@ def network_race_explorer(runs: dict, lrs, optimizer: str | None = None,
     marker = ax_acc.axvline(lr, color="k", ls=":", lw=1)
     ax_acc.set(xscale="log", xlim=(lrs[0] / 1.5, lrs[-1] * 1.5), ylim=(0, 100),
                xlabel="learning rate (log scale)", ylabel="mean validation accuracy (%)")
-    ax_acc.legend(loc="lower center", fontsize=8)
+    ax_acc.legend(loc="lower center", fontsize=9)
 
     def update(optimizer, lr):
         r = runs[optimizer]
@@ -118,7 +118,7 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
     marker = ax.axvline(strength, color="k", ls=":", lw=1)
     ax.set(xscale="log", xlabel="decay strength λ (log scale)",
            ylabel="mean validation accuracy (%)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower left", fontsize=9)
     sizes = np.concatenate([np.abs(r.params[-1]).ravel() for r in results.values()])
     sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
     bins = np.geomspace(max(sizes.min(), 1e-8), sizes.max() * 1.01, 41)
@@ -126,7 +126,7 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
                                  label=label) for label in results}
     ax_w.set(xscale="log", xlabel="|w| of the final weights (log scale)",
              ylabel="share of the weights")
-    ax_w.legend(loc="upper left", fontsize=8)
+    ax_w.legend(loc="upper left", fontsize=9)
     top = 0.0
     for r in results.values():
         for g in range(len(strengths)):
@@ -143,7 +143,7 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
             stairs[label].set_data(counts / max(counts.sum(), 1))
             norm = np.linalg.norm(r.params[-1, g], axis=-1).mean()
             parts.append(f"{label}: ‖w‖ = {norm:.1f}")
-        ax_w.set_title(f"λ = {strengths[g]:.2g}: " + ", ".join(parts), fontsize=8)
+        ax_w.set_title(f"λ = {strengths[g]:.2g}:\n" + ", ".join(parts), fontsize=9)
 
     return Explorer(fig, update, [log_slider("strength", float(strengths[0]),
                                              float(strengths[-1]), strength,
@@ -195,7 +195,7 @@ def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300
     ax.set(yscale="log", xlim=(0, steps), ylim=(1e-7, top), xlabel="step",
            ylabel="f − f* (log scale)")
     plots.plain_log_ticks(ax)
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower left", fontsize=9)
     t = np.arange(steps)
 
     def update(schedule, lr_factor):
