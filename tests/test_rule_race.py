@@ -101,3 +101,20 @@ def test_kept_x_is_the_eval_point_of_a_run_stopped_there():
     np.testing.assert_array_equal(long.kept[6], long.eval_point(w))
     with pytest.raises(ValueError, match="keep_x_at"):
         ScheduleFreeStack(keep_x_at=(0,))
+
+
+@pytest.mark.parametrize("name", list(SPACES))
+def test_a_trials_score_does_not_depend_on_how_many_trials_run_beside_it(name):
+    """Budgets nest only if trial i scores the same whether 5 or 9 trials are stacked."""
+    from optim_lib.network_train import train_networks
+    from optim_lib.rule_race import _accuracies, stacked
+
+    data, net = load_digits_split(), MLP((64, 8, 10))
+    total = 2 * -(-len(data.y_train) // 64)
+    t = [dict(DEFAULTS[name])] + sample(name, 8, seed=3)
+    scores = []
+    for k in (5, 9):
+        opt = stacked(name, t[:k], net, total)
+        runs = train_networks(net, opt, data, (0,), 2, 64, groups=k)
+        scores.append(_accuracies(net, data, opt, runs, test=False)[:5])
+    assert np.array_equal(scores[0], scores[1], equal_nan=True)
