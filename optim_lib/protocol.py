@@ -105,7 +105,7 @@ class Race:
             key = {n: sign * np.nan_to_num(float(np.mean(self.value[b][n])), nan=np.inf * sign)
                    for n in self.names}
             for n in self.names:
-                out[n][b] = 1 + sum(key[o] < key[n] for o in self.names)
+                out[n][b] = 1 + sum(bool(key[o] < key[n]) for o in self.names)
         return out
 
     def budget_table(self) -> list:

@@ -155,6 +155,7 @@ def test_ranking_gives_equal_means_one_rank_and_diverged_runs_the_last():
     b = next(iter(race.budgets))
     race.value[b]["Momentum"] = race.value[b]["SGD"].copy()          # a tie, whatever the order
     assert race.ranking()["SGD"][b] == race.ranking()["Momentum"][b] == 1
+    assert type(race.ranking()["SGD"][b]) is int                      # prints as 1, not np.int64(1)
     race.value[b]["SGD"] = race.value[b]["SGD"] * np.nan               # SGD diverged: last
     assert (race.ranking()["Momentum"][b], race.ranking()["SGD"][b]) == (1, 2)
     race.value[b]["SGD"] = race.value[b]["Momentum"] + 1.0             # lower is better here
