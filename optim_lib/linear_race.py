@@ -121,7 +121,8 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
             orders = np.stack([rng.permutation(n) for rng in rngs])   # (S, n)
             for start in range(0, n, batch_size):
                 idx = orders[:, start:start + batch_size]             # (S, B)
-                _, dW = svm_loss_stacked(W, Xt[idx][:, None], y[idx][:, None], reg)
+                _, dW = svm_loss_stacked(W, Xt[idx][:, None], y[idx][:, None], reg,
+                                         with_loss=False)
                 if groups is not None:                                # one step for all
                     optimizers[0].step(W, dW)
                 else:

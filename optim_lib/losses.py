@@ -157,15 +157,15 @@ def svm_loss_of(X, y, reg=0.0):
     return loss_of
 
 
-def svm_loss_stacked(W, X, y, reg=0.0):
+def svm_loss_stacked(W, X, y, reg=0.0, with_loss: bool = True):
     """The loss and gradient of many classifiers at once, each as :func:`svm_loss_vectorized`.
 
     ``W`` of shape ``(..., C, D)``, ``X`` of shape ``(..., N, D)`` and ``y`` of shape
     ``(..., N)``, their leading axes broadcasting (e.g. ``W`` ``(S, G, C, D)`` against
     minibatches ``X[:, None]`` of shape ``(S, 1, N, D)``). Returns ``loss`` of shape ``(...)``
-    and ``dW`` of ``W``'s broadcast shape. The batched trainer of
-    :mod:`optim_lib.linear_race` uses it; ``tests/test_losses.py`` checks it against the
-    one-classifier version.
+    (None if not ``with_loss``: a trainer that only steps skips summing it) and ``dW`` of
+    ``W``'s broadcast shape. The batched trainer of :mod:`optim_lib.linear_race` uses it;
+    ``tests/test_losses.py`` checks it against the one-classifier version.
     """
     W, X, y = np.asarray(W), np.asarray(X), np.asarray(y)
     if W.ndim < 2 or X.ndim < 2 or X.shape[-1] != W.shape[-1] or y.shape[-1:] != X.shape[-2:-1]:
@@ -178,7 +178,8 @@ def svm_loss_stacked(W, X, y, reg=0.0):
     margins = scores - correct + 1
     np.put_along_axis(margins, at_y, 0.0, axis=-1)                   # j = y_i is no hinge
     positive = margins > 0
-    loss = np.where(positive, margins, 0).sum(axis=(-2, -1)) / N + reg * np.sum(W * W, axis=(-2, -1))
+    loss = (np.where(positive, margins, 0).sum(axis=(-2, -1)) / N + reg * np.sum(W * W, axis=(-2, -1))
+            if with_loss else None)
     coeff = positive.astype(scores.dtype)                            # 1 for each violated margin
     np.put_along_axis(coeff, at_y, -coeff.sum(axis=-1, keepdims=True), axis=-1)  # y_i pays each
     dW = np.swapaxes(coeff, -1, -2) @ X / N + 2 * reg * W

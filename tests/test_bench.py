@@ -27,3 +27,47 @@ def test_bench_script_runs(script, args, expect):
                                "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout, done.stdout[-2000:]
+
+
+def _build_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_two_kernel_estimate_is_the_makespan_of_the_build_order():
+    build = _build_module()
+    assert build.makespan([10, 8, 6, 4], workers=2) == 14     # 10+4 | 8+6
+    assert build.makespan([4, 6, 8, 10], workers=2) == 16     # 4+8 | 6+10: the order matters
+    assert build.makespan([5, 5], workers=1) == 10
+    assert build.makespan([3.0] * 4, workers=2) == 6.0
+    # a wrong estimate (the sum halved) is not what it reports
+    assert build.makespan([12, 1, 1], workers=2) != 7
+
+
+def test_the_bench_orders_notebooks_as_parallel_execute_does(tmp_path):
+    build = _build_module()
+    source = (ROOT / "_ext" / "parallel_execute.py").read_text()
+    # parallel_execute starts the largest notebook file first; if it changes, so must bench
+    assert "outdated.sort(key=lambda r: -Path(r.uri).stat().st_size)" in source
+    sizes = {"a.ipynb": 30, "b.ipynb": 10, "c.ipynb": 20}
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("x" * size)
+    assert [p.name for p in build.build_order(tmp_path.glob("*.ipynb"))] == ["a.ipynb", "c.ipynb", "b.ipynb"]
+
+
+def test_the_budget_is_read_from_a_build_log(tmp_path):
+    log = tmp_path / "build.log"
+    log.write_text("[parallel_execute] executing 3 notebooks, 2 at a time\n"
+                   "[parallel_execute] chapters/07_nesterov.ipynb: 4.0 s\n"
+                   "[parallel_execute] chapters/05_sgd.ipynb: 12.5 s\n"
+                   "[parallel_execute] chapters/cheat_sheet.ipynb: 2.0 s\n"
+                   "[parallel_execute] done in 15.2 s\n")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "build.py"), "--log", str(log)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sum of the notebooks" in done.stdout and "18.5 s" in done.stdout
+    assert "as logged (done in)" in done.stdout and "margin +44.8 s" in done.stdout

@@ -293,3 +293,19 @@ def test_stacked_loss_equals_one_classifier_at_a_time():
     assert not np.allclose(wrong, dW)
     with pytest.raises(ValueError, match="W must be"):
         svm_loss_stacked(W, X[:, None, :, :3], y[:, None], 0.1)
+
+
+def test_the_stacked_gradient_without_the_loss_is_the_same_to_the_bit():
+    """The batched trainer asks for dW only (``with_loss=False``): the very same array."""
+    from optim_lib.losses import svm_loss_stacked
+
+    rng = np.random.default_rng(8)
+    W = rng.standard_normal((3, 4, 5, 6))
+    X = rng.standard_normal((3, 20, 6))
+    y = rng.integers(0, 5, (3, 20))
+    _, dW = svm_loss_stacked(W, X[:, None], y[:, None], 0.1)
+    loss, fast = svm_loss_stacked(W, X[:, None], y[:, None], 0.1, with_loss=False)
+    assert loss is None and np.array_equal(fast, dW)
+    # the comparison sees another regularization (a wrong gradient)
+    assert not np.array_equal(svm_loss_stacked(W, X[:, None], y[:, None], 0.2,
+                                               with_loss=False)[1], dW)

@@ -74,3 +74,39 @@ def test_verdict_table_pairs_every_method_with_the_reference():
     assert verdict_table(values, "ref", lower_is_better=False)[1]["verdict"] == "worse"
     with pytest.raises(ValueError, match="reference must be one of"):
         verdict_table(values, "nobody")
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99])
+def test_the_interval_is_scipy_stats_t_interval_to_the_bit(confidence):
+    """stats.py takes the t quantile from scipy.special (a quarter of the import time of
+    scipy.stats): the interval equals scipy.stats.t's, bit for bit, at every n."""
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    for n in (2, 3, 5, 8, 16, 32, 100, 1000):
+        a, b = rng.normal(size=n), rng.normal(size=n)
+        d = paired_difference(a, b, confidence)
+        se = float((a - b).std(ddof=1) / np.sqrt(n))
+        half = float(stats.t.ppf(0.5 + confidence / 2, df=n - 1)) * se
+        assert (d.low, d.high) == (d.mean - half, d.mean + half)
+
+
+def test_the_bit_for_bit_check_sees_a_wrong_quantile(monkeypatch):
+    """The comparison above fails for a quantile that is not Student's (the normal one)."""
+    import optim_lib.stats as mod
+    from scipy import stats
+
+    monkeypatch.setattr(mod, "_t_quantile", lambda df, q: stats.norm.ppf(q))
+    a, b = np.arange(8.0), np.arange(8.0)[::-1] ** 1.5
+    d = mod.paired_difference(a, b)
+    se = float((a - b).std(ddof=1) / np.sqrt(8))
+    assert d.high != d.mean + float(stats.t.ppf(0.975, df=7)) * se
+
+
+def test_importing_stats_does_not_import_scipy_stats():
+    import subprocess
+    import sys
+
+    code = "import sys, optim_lib.stats; print('scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

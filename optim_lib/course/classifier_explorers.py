@@ -11,7 +11,7 @@ import numpy as np
 
 from . import plots
 from .. import checks
-from .explorer import Explorer, choice, int_slider, log_slider, nearest_index, snap
+from .explorer import Explorer, choice, drawn_above, int_slider, log_slider, nearest_index, snap
 
 __all__ = ["random_search_explorer", "numeric_gradient_explorer", "gradient_check_explorer",
            "digits_lr_explorer", "sgd_batch_explorer"]
@@ -75,7 +75,8 @@ def random_search_explorer(loss_fn, shape, max_tries: int = 400,
                      f"best loss {r.best_so_far[tries - 1]:.3f}")
 
     return Explorer(fig, update, [int_slider("tries", 1, max_tries, max_tries),
-                                  choice("scale", scales, scale, description="scale of W")])
+                                  choice("scale", scales, scale, description="scale of W")],
+                    dynamic=drawn_above(every, best, marker, ax.title))
 
 
 def numeric_gradient_explorer(f, x, analytic, hs=tuple(10.0 ** np.arange(-12, 0)),
@@ -131,7 +132,8 @@ def numeric_gradient_explorer(f, x, analytic, hs=tuple(10.0 ** np.arange(-12, 0)
         ax2.set_title(f"{method}, h = {hs[i]:.0e}: median {np.median(errors[method][i]):.1e}")
 
     return Explorer(fig, update, [log_slider("h", hs[0], hs[-1], h, step=1.0),
-                                  choice("method", METHODS, method, description="scheme")])
+                                  choice("method", METHODS, method, description="scheme")],
+                    dynamic=drawn_above(*curves.values(), *markers.values(), points, ax2.title))
 
 
 def gradient_check_explorer(loss_fns: dict, W, X, y, regs=(1e-3, 1e-2, 1e-1, 1.0, 10.0),
@@ -189,7 +191,8 @@ def gradient_check_explorer(loss_fns: dict, W, X, y, regs=(1e-3, 1e-2, 1e-1, 1.0
         ax.set_title(f"reg = {regs[i]:g}, h = {hs[j]:.0e} — " + ", ".join(worst), fontsize=9)
 
     return Explorer(fig, update, [log_slider("reg", regs[0], regs[-1], reg, step=1.0),
-                                  log_slider("h", hs[0], hs[-1], h, step=1.0)])
+                                  log_slider("h", hs[0], hs[-1], h, step=1.0)],
+                    dynamic=drawn_above(*series.values(), ax.title))
 
 
 def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 100.0),
@@ -244,7 +247,8 @@ def digits_lr_explorer(data, lrs=(1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0, 10.0, 30.0, 
         ax_acc.set_title(f"validation accuracy {100 * r.val_acc[-1]:.1f}% (grey: other lr)")
 
     step = float(np.log10(lrs[1] / lrs[0]))
-    return Explorer(fig, update, [log_slider("lr", lrs[0], lrs[-1], lr, step=step)])
+    return Explorer(fig, update, [log_slider("lr", lrs[0], lrs[-1], lr, step=step)],
+                    dynamic=drawn_above(loss_line, acc_line, ax.title, ax_acc.title))
 
 
 def sgd_batch_explorer(data, batch_sizes=(4, 16, 64, 256, None), lrs=(1e-2, 1e-1, 1.0),
@@ -324,4 +328,6 @@ def sgd_batch_explorer(data, batch_sizes=(4, 16, 64, 256, None), lrs=(1e-2, 1e-1
     step = float(np.log10(lrs[1] / lrs[0]))
     return Explorer(fig, update, [choice("batch_size", batch_sizes, batch_size,
                                          description="batch size"),
-                                  log_slider("lr", lrs[0], lrs[-1], lr, step=step)])
+                                  log_slider("lr", lrs[0], lrs[-1], lr, step=step)],
+                    dynamic=drawn_above(noisy_line, epoch_line, gd_line, acc_line, acc_gd,
+                                        ax.title, ax_acc.title))

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import plots
 from ..optimizers import newton_schulz
-from .explorer import Explorer, choice, int_slider
+from .explorer import Explorer, choice, drawn_above, int_slider
 
 __all__ = ["POLYNOMIALS", "newton_schulz_explorer"]
 
@@ -62,4 +62,5 @@ def newton_schulz_explorer(G, max_steps: int = 8, steps: int = 5) -> Explorer:
                        fontsize=8)
 
     return Explorer(fig, update, [int_slider("steps", 0, max_steps, steps),
-                                  choice("polynomial", list(POLYNOMIALS), "Muon's quintic")])
+                                  choice("polynomial", list(POLYNOMIALS), "Muon's quintic")],
+                    dynamic=drawn_above(curve, after, ax_s.title))

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import plots
-from .explorer import Control, Explorer, choice, float_slider, log_slider
+from .explorer import Control, Explorer, choice, drawn_above, float_slider, log_slider
 from ..train import run_landscape
 
 __all__ = ["trajectory_explorer", "zigzag_explorer", "noise_explorer", "race_explorer",
@@ -122,7 +122,8 @@ def zigzag_explorer(condition: float = 10.0, lr_fraction: float = 0.9, steps: in
 
     return Explorer(fig, update, [log_slider("condition", 1.0, max_condition, condition),
                                   float_slider("lr_fraction", 0.05, 1.1, lr_fraction, step=0.05,
-                                               description="lr × κ/2")])
+                                               description="lr × κ/2")],
+                    dynamic=drawn_above(*rings, path, curve, ax.title, ax_loss.title))
 
 
 def noise_explorer(landscape, lr: float = 0.1, sigma: float = 1.0, max_sigma: float = 4.0,
@@ -176,7 +177,7 @@ def noise_explorer(landscape, lr: float = 0.1, sigma: float = 1.0, max_sigma: fl
 
     return Explorer(fig, update, [float_slider("sigma", 0.0, max_sigma, sigma,
                                                step=max_sigma / 40, description="noise σ")],
-                    dynamic=[path, curve, ax.title, ax_loss.title])
+                    dynamic=drawn_above(path, curve, ax.title, ax_loss.title))
 
 
 def race_explorer(landscapes: dict, makers: dict, best_lrs: dict, steps: int = 150,

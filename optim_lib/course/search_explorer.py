@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 
 from . import plots
-from .explorer import Explorer, choice, int_slider
+from .explorer import Explorer, choice, drawn_above, int_slider
 
 __all__ = ["MEMORY", "memory_of", "search_explorer"]
 
@@ -99,4 +99,7 @@ def search_explorer(races: dict, names=None, problem: str | None = None,
 
     return Explorer(fig, update, [choice("problem", labels, problem),
                                   choice("optimizer", names, name),
-                                  int_slider("trials", 1, n, trials)])
+                                  int_slider("trials", 1, n, trials)],
+                    # the colour scale (and its bar) is the problem's: one background each
+                    dynamic=drawn_above(const, cosine, bad, best, ax.title),
+                    static_key=lambda params: params["problem"])
