@@ -44,22 +44,22 @@ def newton_schulz_explorer(G, max_steps: int = 8, steps: int = 5) -> Explorer:
     ax.axhline(1, color="k", lw=0.6)
     ax.set(xscale="log", xlabel="singular value before, s/‖G‖_F (log)", ylabel="singular value after",
            ylim=(0, 1.4))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=9)
     idx = np.arange(1, len(s0) + 1)
     ax_s.plot(idx, s0, color="0.6", marker="o", ms=3, lw=1, label="G/‖G‖_F")
     after, = ax_s.plot(idx, s0, color=plots.color_of("Muon"), marker="s", ms=3, lw=1.6, label="after")
     ax_s.axhline(1, color="k", lw=0.6)
     ax_s.set(yscale="log", xlabel="singular value, largest first", ylabel="size (log)",
              ylim=(min(s0.min(), 1e-3) / 2, 2.5))
-    ax_s.legend(loc="lower left", fontsize=8)
+    ax_s.legend(loc="lower left", fontsize=9)
 
     def update(steps, polynomial):
         coefficients = POLYNOMIALS[polynomial]
         curve.set_ydata(_iterate(grid, coefficients, steps))
         s = np.linalg.svd(newton_schulz(G, coefficients, steps=steps), compute_uv=False)
         after.set_ydata(np.maximum(s, 1e-12))
-        ax_s.set_title(f"{steps} iterations: singular values {s.min():.2g} to {s.max():.2g}",
-                       fontsize=8)
+        ax_s.set_title(f"{steps} iterations:\nsingular values {s.min():.2g} to {s.max():.2g}",
+                       fontsize=9)
 
     return Explorer(fig, update, [int_slider("steps", 0, max_steps, steps),
                                   choice("polynomial", list(POLYNOMIALS), "Muon's quintic")],
