@@ -7,7 +7,7 @@ For every page of _toc.yml:
   image has alt text that says something (not a file name);
 - phone (390 px wide): the page does not scroll sideways; every figure and player fits
   inside the viewport (nothing hides past the right edge in a scroll box; a wide table
-  scrolls, its caption stays in view); a tap on a wide
+  scrolls, its caption stays in view; every displayed equation fits); a tap on a wide
   figure shows it at its full size (and a second tap fits it again);
 - dark theme: every figure sits on a light background (and a player's overlay stays
   transparent over its base picture).
@@ -218,7 +218,11 @@ def notebook_downloads(page):
 
 PHONE_LAYOUT = """() => {
   const vw = document.documentElement.clientWidth;
-  const out = {sideways: document.documentElement.scrollWidth - vw, cut: [], zoom: []};
+  const out = {sideways: document.documentElement.scrollWidth - vw, cut: [], zoom: [], math: []};
+  // a displayed equation fits the screen (MathJax would scroll it in its box): stack it instead
+  for (const m of document.querySelectorAll('article mjx-container[display="true"]'))
+    if (m.clientWidth > 0 && m.scrollWidth > m.clientWidth + 2)
+      out.math.push(`${m.scrollWidth} px in ${m.clientWidth}: ` + (m.textContent || '').slice(0, 40));
   const items = document.querySelectorAll(
       'article .cell_output img, article figure.ol-player, article .ol-controls, article table > caption');
   for (const el of items) {
@@ -253,6 +257,8 @@ def phone_fits(page):
         problems.append(f"at 390 px past the right edge: {layout['cut'][:5]}")
     if layout["zoom"]:
         problems.append(f"at 390 px a tap does not zoom a wide figure: {layout['zoom'][:5]}")
+    if layout["math"]:
+        problems.append(f"at 390 px a displayed equation is wider than the screen: {layout['math'][:5]}")
     return problems
 
 
