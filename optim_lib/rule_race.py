@@ -264,10 +264,7 @@ def race_rules(data: DigitsSplit, names=tuple(SPACES), budgets=None, seeds=tuple
         for label, kk in budgets.items():
             chosen[label][name] = 0 if kk == 0 else choose(tune_score[name], 1, kk)
         unique, where = np.unique([chosen[b][name] for b in budgets], return_inverse=True)
-        picked = [t[i] for i in unique]
-        opt = stacked(name, picked, net, total)
-        runs = train_networks(net, opt, data, seeds, epochs, batch_size, groups=len(picked))
-        acc = _accuracies(net, data, opt, runs, test=True)
+        acc = fresh_runs(data, name, [t[i] for i in unique], seeds, net, epochs, batch_size)
         for i, b in enumerate(budgets):
             value[b][name] = acc[where[i]]
     return RuleRace(budgets, seeds, trials, tune_score, chosen, value)
