@@ -11,14 +11,17 @@ Fail fast: the first chapter that raises stops the build at once (the other work
 terminated), with the chapter, the cell and the error named — instead of executing every
 other chapter first and letting myst-nb re-run the failed one to report it.
 
-Each notebook runs in a fresh *spawned* process that answers on a pipe of its own. Its kernel
-runs with ``OPTIM_LIB_SITE=1``: the chapters' explorers then show their kernel-free twins
-(``optim_lib.course.explorer.Explorer.show``), so the build creates no widget and no comm message
-crosses the kernel's channels while nbclient waits for a reply (the stall of nbclient #312). No queue or lock is
-shared between workers: a worker that dies is seen as the end of its pipe and named in the
-error, and cannot block the others. (A ``ProcessPoolExecutor`` hung a clean build here: one
-forked worker died, the other blocked for ever on the result-queue lock the workers share,
-and the pool's shutdown spun waiting for both.)
+Each of the (at most two) workers is a *spawned* process that lives for the whole run and
+answers on a pipe of its own; every notebook gets a fresh kernel. (A process per notebook
+imported Sphinx, jupyter-cache and nbclient again for every notebook: 1.8 s of CPU each time,
+on a core the other kernel needed.) The kernels run with ``OPTIM_LIB_SITE=1``: the chapters'
+explorers then show their kernel-free twins (``optim_lib.course.explorer.Explorer.show``), so
+the build creates no widget and no comm message crosses the kernel's channels while nbclient
+waits for a reply (the stall of nbclient #312). No queue or lock is shared between workers: a
+worker that dies is seen as the end of its pipe and named in the error, and cannot block the
+others. (A ``ProcessPoolExecutor`` hung a clean build here: one forked worker died, the other
+blocked for ever on the result-queue lock the workers share, and the pool's shutdown spun
+waiting for both.)
 """
 
 from __future__ import annotations
@@ -102,60 +105,83 @@ BLAS_THREADS = max(1, (os.cpu_count() or 1) // WORKERS)
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _run_one(target, job, conn):
-    """In a spawned worker: run ``target(job)`` and send its result.
+def _serve(target, conn):
+    """In a spawned worker: run ``target(job)`` for every job received, send each result.
 
-    The kernel inherits this process's environment, so the BLAS thread count set here is
-    the kernel's.
+    The worker lives for the whole build: Python, Sphinx's modules, jupyter-cache and
+    nbclient are imported once per worker, not once per notebook (1.8 s of CPU each time, on
+    a core the other kernel needs). Every notebook still gets a fresh kernel. ``None`` ends
+    the worker. The kernels inherit this process's environment, so the BLAS thread count set
+    here is theirs.
     """
     for variable in BLAS_VARIABLES:
         os.environ.setdefault(variable, str(BLAS_THREADS))
     # The explorers show their kernel-free twins (optim_lib.course.explorer.Explorer.show): the
     # build creates no widget, so no comm message crosses the kernel's channels.
     os.environ["OPTIM_LIB_SITE"] = "1"
-    try:
-        result = target(job)
-    except BaseException as exc:  # anything the job raises is reported, not lost
-        result = (job[1], 0.0, f"{type(exc).__name__}: {exc}")
-    conn.send(result)
+    while (job := conn.recv()) is not None:
+        try:
+            result = target(job)
+        except BaseException as exc:  # anything the job raises is reported, not lost
+            result = (job[1], 0.0, f"{type(exc).__name__}: {exc}")
+        conn.send(result)
     conn.close()
 
 
 def run_jobs(jobs, target, workers, report):
-    """Run ``target(job)`` for every job, ``workers`` at a time, each in its own spawned process.
+    """Run ``target(job)`` for every job in ``workers`` spawned processes that live to the end.
 
     ``target(job)`` returns ``(uri, seconds, error)`` with ``job[1]`` the uri; ``report`` is
     called with each result as it arrives and may raise to stop everything at once: the
-    running workers are killed. A worker that dies before answering is reported as
-    ``(uri, seconds, "the worker process died (exit code N)")``.
+    workers are killed. Each worker has a pipe of its own to this process and runs one job
+    at a time. A worker that dies before answering is reported as
+    ``(uri, seconds, "the worker process died (exit code N)")`` and, if jobs remain, replaced.
     """
     context = multiprocessing.get_context("spawn")  # no fork of a threaded Sphinx process
-    pending, running = list(jobs), {}   # receiving end -> (process, job, start time)
+    pending, idle, running = list(jobs), [], {}   # running: our end -> (process, job, start)
+
+    def start_worker():
+        ours, theirs = context.Pipe(duplex=True)
+        process = context.Process(target=_serve, args=(target, theirs), daemon=True)
+        process.start()
+        theirs.close()  # only the worker holds its end: its death ends our pipe
+        return process, ours
+
     try:
+        idle = [start_worker() for _ in range(min(workers, len(pending)))]
         while pending or running:
-            while pending and len(running) < workers:
+            while pending and idle:
+                process, ours = idle.pop()
                 job = pending.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_run_one, args=(target, job, send), daemon=True)
-                process.start()
-                send.close()  # only the worker holds the sending end: its death closes the pipe
-                running[receive] = (process, job, time.perf_counter())
-            for receive in wait(list(running)):
-                process, job, started = running.pop(receive)
                 try:
-                    result = receive.recv()
+                    ours.send(job)
+                except OSError:          # it died while idle: the next wait() sees its end
+                    pass
+                running[ours] = (process, job, time.perf_counter())
+            for ours in wait(list(running)):
+                process, job, started = running.pop(ours)
+                try:
+                    result = ours.recv()
+                    idle.append((process, ours))
                 except EOFError:
                     process.join(10)
+                    ours.close()
                     result = (job[1], time.perf_counter() - started,
                               f"the worker process died (exit code {process.exitcode})")
-                receive.close()
-                process.join()
+                    if pending:
+                        idle.append(start_worker())
                 report(result)
+        for process, ours in idle:   # all done: let the workers end
+            ours.send(None)
+        for process, ours in idle:
+            process.join(10)
+            ours.close()
+        idle = []
     finally:
-        for receive, (process, _, _) in running.items():
+        for process, ours in [*idle, *[(p, o) for o, (p, _, _) in running.items()]]:
             process.kill()   # fail fast: stop the other chapters now
             process.join()
-            receive.close()
+            ours.close()
 
 
 def _needs_run(cache, record) -> bool:

@@ -5,12 +5,20 @@ scaled to [0, 1] (a fixed constant, 16), centred with the *training* mean only
 (the validation and test sets never leak into it), and a column of ones is
 appended (the bias trick), so a linear classifier is a single matrix ``W`` of
 shape ``(10, 65)`` with scores ``X @ W.T``.
+
+The digits are read with scikit-learn's ``load_digits`` once per scikit-learn release and kept,
+exactly, in a small file (``digits_cache_file``; the variable ``OPTIM_LIB_CACHE`` moves it or,
+set empty, turns it off): a chapter then need not import scikit-learn.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
@@ -49,12 +57,69 @@ class DigitsSplit:
                 f"test={len(self.y_test)}, features={self.n_features} incl. bias)")
 
 
+#: Where the digits are kept as a small .npz once read: ``$OPTIM_LIB_CACHE`` if set (set it
+#: empty to keep nothing), else ``$XDG_CACHE_HOME/optim_lib`` or ``~/.cache/optim_lib``.
+CACHE_VARIABLE = "OPTIM_LIB_CACHE"
+N_SAMPLES, N_PIXELS = 1797, 64
+
+
+def digits_cache_file() -> Path | None:
+    """The cache file of the installed scikit-learn's digits, or None when caching is off.
+
+    The name carries scikit-learn's version: another release reads its own digits again.
+    """
+    folder = os.environ.get(CACHE_VARIABLE)
+    if folder is None:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "optim_lib"
+    if not str(folder):
+        return None
+    return Path(folder) / f"digits-scikit-learn-{metadata.version('scikit-learn')}.npz"
+
+
+def _read_cache(path: Path):
+    """(pixels, labels) from the cache file, or None if it is missing or not the digits."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            pixels, labels = f["pixels"], f["labels"]
+    except (OSError, KeyError, ValueError):
+        return None
+    if (pixels.shape != (N_SAMPLES, N_PIXELS) or labels.shape != (N_SAMPLES,)
+            or pixels.dtype != np.uint8 or labels.dtype != np.uint8
+            or pixels.max() > PIXEL_MAX or labels.max() >= N_CLASSES):
+        return None
+    return pixels, labels
+
+
+def _write_cache(path: Path, pixels, labels) -> None:
+    """Write the cache file whole or not at all (a kernel beside may be reading it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as f:
+            np.savez(f, pixels=pixels.astype(np.uint8), labels=labels.astype(np.uint8))
+        os.replace(f.name, path)
+    except OSError:
+        pass                      # a read-only home: the digits are simply read each time
+
+
 @lru_cache(maxsize=1)
 def _raw_digits():
-    from sklearn.datasets import load_digits
+    """scikit-learn's digits as (pixels float64, labels int64, 8x8 images).
 
-    d = load_digits()
-    return d.data.astype(np.float64), d.target.astype(np.int64), d.images
+    ``load_digits`` needs most of scikit-learn imported (0.4 s of every chapter that reads
+    the digits); its pixels (integers 0..16) and labels are therefore kept in a cache file
+    after the first read, exactly, and read back from it.
+    """
+    path = digits_cache_file()
+    cached = _read_cache(path) if path is not None else None
+    if cached is None:
+        from sklearn.datasets import load_digits
+
+        d = load_digits()
+        cached = d.data, d.target
+        if path is not None:
+            _write_cache(path, *cached)
+    pixels = cached[0].astype(np.float64)
+    return pixels, cached[1].astype(np.int64), pixels.reshape(-1, 8, 8)
 
 
 def add_bias(X: np.ndarray) -> np.ndarray:

@@ -43,3 +43,23 @@ def blas_threads(job):
 def site_flag(job):
     """Report the flag that makes the explorers show their twins in the build's kernels."""
     return job[1], 0.0, None, {"OPTIM_LIB_SITE": os.environ.get("OPTIM_LIB_SITE")}
+
+
+def pid(job):
+    """Report the process that ran the job."""
+    time.sleep(job[2])
+    return job[1], job[2], None, os.getpid()
+
+
+def die_on_first(job):
+    """Die without answering on nb0, answer the others with the process that ran them."""
+    if job[1] == "nb0.ipynb":
+        os._exit(3)
+    return job[1], 0.0, None, os.getpid()
+
+
+def raise_on_first(job):
+    """Raise on nb0, answer the others with the process that ran them."""
+    if job[1] == "nb0.ipynb":
+        raise ValueError("planted in the worker")
+    return job[1], 0.0, None, os.getpid()

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
 
-# --- parallel_execute.run_jobs: one spawned process per notebook, a pipe each ---------------
+# --- parallel_execute.run_jobs: two spawned workers for the whole run, a pipe each -----------
 
 import build_ext_jobs  # noqa: E402  (tests/ is on the path of the spawned workers too)
 from parallel_execute import run_jobs  # noqa: E402
@@ -57,6 +57,34 @@ def test_run_jobs_fails_fast_and_names_the_notebook(target, message, tmp_path):
     assert error == message
     assert [uri for uri, _, _ in seen] == ["nb0.ipynb"]
     assert not mark.exists(), "the slow neighbour ran to its end"
+
+
+def test_run_jobs_reuses_its_workers_and_leaves_none_behind():
+    """Six notebooks on two workers: two processes run them all (the imports are paid twice,
+    not six times), both work, and both have ended when run_jobs returns."""
+    import multiprocessing
+
+    seen = []
+    run_jobs([(i, f"nb{i}.ipynb", 0.1) for i in range(6)], build_ext_jobs.pid, 2, seen.append)
+    assert sorted(r[0] for r in seen) == [f"nb{i}.ipynb" for i in range(6)]
+    assert len({r[3] for r in seen}) == 2
+    assert os.getpid() not in {r[3] for r in seen}
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("target, error", [
+    (build_ext_jobs.die_on_first, "the worker process died (exit code 3)"),
+    (build_ext_jobs.raise_on_first, "ValueError: planted in the worker"),
+])
+def test_run_jobs_goes_on_after_a_failure_it_is_told_to_survive(target, error):
+    """When ``report`` does not stop the run, every other notebook is still run: a dead worker
+    is replaced, a worker whose job raised serves the next job."""
+    seen = []
+    run_jobs([(i, f"nb{i}.ipynb") for i in range(4)], target, 1, seen.append)
+    assert [r[0] for r in seen] == [f"nb{i}.ipynb" for i in range(4)]
+    assert seen[0][2] == error
+    assert [r[2] for r in seen[1:]] == [None] * 3
+    assert len({r[3] for r in seen[1:]}) == 1     # one worker at a time, alive to the end
 
 
 class _Mixed:

@@ -166,3 +166,99 @@ def test_minibatches_x_and_y_must_match():
     X, y = toy()
     with pytest.raises(ValueError, match=r"^X and y must have the same number"):
         minibatches(X, y[:-1], 4, np.random.default_rng(0))
+
+
+# --- the digits cache: scikit-learn's digits, exactly, without importing scikit-learn -------
+
+from optim_lib import data as data_module  # noqa: E402
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A cache folder of the test's own; the in-process memo is cleared before and after."""
+    monkeypatch.setenv(data_module.CACHE_VARIABLE, str(tmp_path / "cache"))
+    data_module._raw_digits.cache_clear()
+    yield tmp_path / "cache"
+    data_module._raw_digits.cache_clear()
+
+
+def test_cached_digits_are_scikit_learns_exactly(cache, raw):
+    first = data_module._raw_digits()             # read by scikit-learn, then written
+    path = data_module.digits_cache_file()
+    assert path.parent == cache and path.exists()
+    data_module._raw_digits.cache_clear()
+    second = data_module._raw_digits()            # read back from the file
+    for got in (first, second):
+        for a, b in zip(got, raw):
+            assert a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+
+
+def test_the_cache_file_is_named_for_the_scikit_learn_release(cache):
+    from importlib import metadata
+
+    assert data_module.digits_cache_file().name == (
+        f"digits-scikit-learn-{metadata.version('scikit-learn')}.npz")
+
+
+def test_a_cached_split_does_not_import_scikit_learn(cache):
+    import subprocess
+    import sys
+
+    data_module._raw_digits()                     # fills the cache
+    code = ("import sys; from optim_lib.data import load_digits_split; load_digits_split(3); "
+            "print('sklearn' in sys.modules)")
+    env = {**__import__("os").environ, data_module.CACHE_VARIABLE: str(cache)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+    env[data_module.CACHE_VARIABLE] = str(cache / "empty")    # and the check can fail
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "True"
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "pixel 17", "label 10", "float pixels"])
+def test_a_spoiled_cache_file_is_read_again_from_scikit_learn(cache, raw, spoil):
+    data_module._raw_digits()
+    path = data_module.digits_cache_file()
+    pixels, labels = raw[0].astype(np.uint8), raw[1].astype(np.uint8)
+    if spoil == "garbage":
+        path.write_bytes(b"not an npz")
+    else:
+        if spoil == "pixel 17":
+            pixels = pixels.copy(); pixels[5, 5] = 17
+        elif spoil == "label 10":
+            labels = labels.copy(); labels[0] = 10
+        np.savez(path, pixels=pixels.astype(float) if spoil == "float pixels" else pixels,
+                 labels=labels)
+    assert data_module._read_cache(path) is None
+    data_module._raw_digits.cache_clear()
+    got = data_module._raw_digits()
+    np.testing.assert_array_equal(got[0], raw[0])
+    np.testing.assert_array_equal(got[1], raw[1])
+    assert data_module._read_cache(path) is not None          # and written again, right
+
+
+def test_an_empty_cache_variable_keeps_nothing(tmp_path, monkeypatch, raw):
+    monkeypatch.setenv(data_module.CACHE_VARIABLE, "")
+    monkeypatch.chdir(tmp_path)
+    data_module._raw_digits.cache_clear()
+    try:
+        assert data_module.digits_cache_file() is None
+        np.testing.assert_array_equal(data_module._raw_digits()[0], raw[0])
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        data_module._raw_digits.cache_clear()
+
+
+def test_an_unwritable_cache_folder_only_costs_the_cache(tmp_path, monkeypatch, raw):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(data_module.CACHE_VARIABLE, str(blocker / "cache"))   # cannot be made
+    data_module._raw_digits.cache_clear()
+    try:
+        np.testing.assert_array_equal(data_module._raw_digits()[1], raw[1])
+        assert not (blocker / "cache").exists()
+    finally:
+        data_module._raw_digits.cache_clear()
