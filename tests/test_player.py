@@ -115,6 +115,76 @@ def test_figure_png_carries_its_alt_text():
     assert Image.open(io.BytesIO(png)).text["Description"] == describe(fig)
 
 
+def _tight_save(fig):
+    """matplotlib's own tight save, as IPython's inline backend shows a figure."""
+    from IPython.core.pylabtools import print_figure
+
+    return np.asarray(Image.open(io.BytesIO(print_figure(fig, "png", bbox_inches="tight",
+                                                         base64=False))).convert("RGBA"))
+
+
+def _panels():
+    fig, axes = plt.subplots(1, 2, figsize=(6, 2.5), layout="constrained")
+    for k, ax in enumerate(axes):
+        ax.plot(np.sin(np.linspace(0, 6, 50) + k), label=f"$\\beta = {k}$")
+        ax.set(title=f"panel {k}", xlabel="step", yscale="log" if k else "linear")
+        ax.legend()
+    fig.suptitle("two panels")
+    return fig
+
+
+@pytest.mark.parametrize("make", [lambda: _line_figure()[0], _panels])
+def test_figure_png_is_the_tight_box_drawn_once(make, monkeypatch):
+    """The picture is matplotlib's tight save (same size, the same up to where a line falls
+    within a pixel), drawn once instead of twice."""
+    from matplotlib.figure import Figure
+
+    expected = _tight_save(make())[..., :3].astype(float)
+    fig = make()
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: (draws.append(1), original(self, r)))
+    got = np.asarray(Image.open(io.BytesIO(figure_png(fig))).convert("RGB"), dtype=float)
+    assert len(draws) == 1
+    assert got.shape == expected.shape
+    assert _blurred_gap(got, expected) < 2            # a line moved within its pixel at most
+    assert _blurred_gap(got[:, ::-1], expected) > 5   # (and another picture is not close)
+
+
+def _blurred_gap(a, b, k=4):
+    """Mean difference of two pictures in blocks of k x k pixels, where a line that moved
+    within its pixel makes none."""
+    h, w = (a.shape[0] // k) * k, (a.shape[1] // k) * k
+    blocks = lambda x: x[:h, :w].reshape(h // k, k, w // k, k, -1).mean(axis=(1, 3))  # noqa: E731
+    return np.abs(blocks(a) - blocks(b)).mean()
+
+
+@pytest.mark.parametrize("layout", ["constrained", "none"])
+def test_figure_png_keeps_what_lies_outside_the_figure(layout):
+    """A legend beyond the figure's edge widens the box, as savefig's tight box does."""
+    def make():
+        fig, ax, line = _line_figure()
+        fig.set_layout_engine(layout)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.3, 1.0))
+        return fig
+
+    expected = _tight_save(make())
+    fig = make()
+    got = np.asarray(Image.open(io.BytesIO(figure_png(fig))).convert("RGBA"))
+    assert got.shape == expected.shape
+    assert got.shape[1] > fig.canvas.get_width_height()[0]
+    assert _blurred_gap(got, expected) < 2
+
+
+def test_figure_png_keeps_a_transparent_background():
+    fig, ax, line = _line_figure()
+    fig.patch.set_alpha(0.0)
+    image = Image.open(io.BytesIO(figure_png(fig)))
+    assert image.text["Description"] == describe(fig)
+    alpha = np.asarray(image.convert("RGBA"))[..., 3]
+    assert alpha.min() == 0 and alpha.max() == 255
+
+
 def test_compress_png_keeps_the_picture_close():
     fig, ax, line = _line_figure()
     buf = io.BytesIO()

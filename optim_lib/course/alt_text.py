@@ -84,22 +84,69 @@ def figure_png(fig, colors: int = 256) -> bytes:
     """The figure as the notebook shows it (tight box, its own dpi and face colour), with
     its :func:`describe` text in the PNG's ``Description`` chunk; an opaque figure is
     stored with a palette of ``colors`` colours (a third of the bytes, no visible change)."""
-    from IPython.core.pylabtools import print_figure
     from PIL import Image, PngImagePlugin
 
     text = describe(fig)
-    png = print_figure(fig, "png", bbox_inches="tight", base64=False,
-                       metadata={"Description": text})
-    image = Image.open(io.BytesIO(png))
-    rgba = np.asarray(image.convert("RGBA"))
-    if not np.all(rgba[..., 3] == 255):
-        return png                                   # transparent parts: keep as drawn
+    rgba = _tight_pixels(fig)
+    if rgba is None:          # something lies outside the figure: matplotlib widens the box
+        rgba = _tight_save(fig)
     info = PngImagePlugin.PngInfo()
     info.add_text("Description", text)
     out = io.BytesIO()
-    Image.fromarray(rgba[..., :3]).quantize(colors, dither=Image.Dither.NONE).save(
-        out, format="png", optimize=True, pnginfo=info)
-    return out.getvalue() if len(out.getvalue()) < len(png) else png
+    if np.all(rgba[..., 3] == 255):
+        Image.fromarray(rgba[..., :3]).quantize(colors, dither=Image.Dither.NONE).save(
+            out, format="png", pnginfo=info)
+    else:                                            # transparent parts: keep as drawn
+        Image.fromarray(rgba).save(out, format="png", pnginfo=info)
+    return out.getvalue()
+
+
+def _tight_save(fig) -> np.ndarray:
+    """RGBA pixels of matplotlib's tight save (as IPython shows a figure), with the layout
+    as it stands: a layout engine run again can move a legend that sits outside the axes."""
+    from IPython.core.pylabtools import print_figure
+    from PIL import Image
+
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine("none")
+    try:
+        png = print_figure(fig, "png", bbox_inches="tight", base64=False,
+                           pil_kwargs={"compress_level": 0})
+    finally:
+        fig.set_layout_engine(engine)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _tight_pixels(fig) -> np.ndarray | None:
+    """The figure drawn once on its Agg canvas, cut to its tight box padded as savefig pads
+    it (``savefig.pad_inches``, in the figure's face colour): RGBA pixels, or None when the
+    canvas is not Agg or something is drawn outside the figure.
+
+    ``savefig(bbox_inches="tight")`` draws the figure twice, running its layout engine each
+    time, to find that box; cutting it from one draw takes a third less time.
+    """
+    from matplotlib import rcParams
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        return None
+    canvas.draw()
+    box = fig.get_tightbbox(canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
+        return None
+    box = box.padded(rcParams["savefig.pad_inches"])
+    dpi, pixels = fig.dpi, np.asarray(canvas.buffer_rgba())
+    left, right = round(box.x0 * dpi), round(box.x1 * dpi)
+    top, bottom = round((height - box.y1) * dpi), round((height - box.y0) * dpi)
+    face = np.round(255 * np.asarray(fig.get_facecolor())).astype(np.uint8)
+    out = np.empty((bottom - top, right - left, 4), dtype=np.uint8)
+    out[...] = face
+    rows, cols = slice(max(top, 0), min(bottom, pixels.shape[0])), \
+        slice(max(left, 0), min(right, pixels.shape[1]))
+    out[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = pixels[rows, cols]
+    return out
 
 
 def _register(shell) -> None:
