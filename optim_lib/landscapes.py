@@ -191,9 +191,12 @@ def rotated(landscape: Landscape, degrees: float) -> Landscape:
     c = np.array(landscape.minima[0], dtype=float)
     f0, g0 = landscape.f, landscape.gradient
 
+    def times(M, p):      # M p over the first axis of p: np.tensordot(M, p, axes=1), the same
+        return np.dot(M, p.reshape(2, -1)).reshape(p.shape)    # product, without its overhead
+
     def back(p):          # c + Rᵀ(p − c), over the first axis of p
         centre = c.reshape((2,) + (1,) * (np.ndim(p) - 1))
-        return np.tensordot(R.T, np.asarray(p, dtype=float) - centre, axes=1) + centre
+        return times(R.T, np.asarray(p, dtype=float) - centre) + centre
 
     def turn(p):          # c + R(p − c) for one point
         return tuple(float(v) for v in c + R @ (np.asarray(p, dtype=float) - c))
@@ -203,7 +206,7 @@ def rotated(landscape: Landscape, degrees: float) -> Landscape:
     r = float(np.max(np.abs((corners - c) @ R.T)))
     return replace(landscape, name=f"{landscape.name}, rotated {float(degrees):g}°",
                    f=lambda p: f0(back(p)),
-                   gradient=lambda p: np.tensordot(R, np.asarray(g0(back(p)), dtype=float), axes=1),
+                   gradient=lambda p: times(R, np.asarray(g0(back(p)), dtype=float)),
                    start=turn(landscape.start), minima=tuple(turn(m) for m in landscape.minima),
                    xlim=(float(c[0] - r), float(c[0] + r)),
                    ylim=(float(c[1] - r), float(c[1] + r)), _cache={})

@@ -41,6 +41,7 @@ class LinearRuns:
         train_loss: the full training objective ``f(W)`` at each checkpoint, ``(K, G, S)``;
             nan once a run has diverged.
         val_acc: validation accuracy at each checkpoint, ``(K, G, S)``; nan once diverged.
+            None when not measured (``validation=False``).
         steps_per_epoch: updates per epoch.
     """
 
@@ -48,7 +49,7 @@ class LinearRuns:
     checkpoints: tuple
     W: np.ndarray
     train_loss: np.ndarray
-    val_acc: np.ndarray
+    val_acc: np.ndarray | None
     steps_per_epoch: int
 
     def at(self, epoch: int) -> int:
@@ -69,7 +70,8 @@ class LinearRuns:
 
 def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epochs: int = 20,
                       batch_size: int = 64, reg: float = 1e-3, checkpoints=None,
-                      dtype=np.float64, groups: int | None = None) -> LinearRuns:
+                      dtype=np.float64, groups: int | None = None,
+                      validation: bool = True) -> LinearRuns:
     """Train ``len(optimizers) x len(seeds)`` linear SVM classifiers on digits with minibatches.
 
     Args:
@@ -88,6 +90,9 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
             ``G`` when ``optimizers`` is ONE optimizer whose hyperparameters are arrays of
             shape ``(G, 1, 1)`` (:meth:`optim_lib.search_space.Trials.optimizer`): it steps
             all the weights, shape ``(S, G, C, D)``, at once.
+        validation: measure the validation accuracy at every checkpoint (False: a caller
+            that reads only the objective, as :class:`optim_lib.problems.LinearDigits`,
+            skips it; ``val_acc`` is then None).
     """
     if groups is None:
         optimizers = checks.optimizers(optimizers)
@@ -103,6 +108,7 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
     reg = checks.positive("reg", reg)
     checkpoints = checks.checkpoints(checkpoints, epochs)
     dtype = checks.float_dtype(dtype)
+    validation = checks.flag("validation", validation)
     X, y = data.X_train, data.y_train
     Xt = X.astype(dtype)
     n, D = X.shape
@@ -135,7 +141,8 @@ def train_classifiers(optimizers, data: DigitsSplit, seeds=tuple(range(10)), epo
                 f[dead] = np.nan
                 saved.append(Wg)
                 losses.append(f)
-                pred = np.argmax(data.X_val @ np.swapaxes(Wg, -1, -2), axis=-1)
-                vals.append(np.where(dead, np.nan, np.mean(pred == data.y_val, axis=-1)))
-    return LinearRuns(seeds, checkpoints, np.array(saved), np.array(losses), np.array(vals),
-                      per_epoch)
+                if validation:
+                    pred = np.argmax(data.X_val @ np.swapaxes(Wg, -1, -2), axis=-1)
+                    vals.append(np.where(dead, np.nan, np.mean(pred == data.y_val, axis=-1)))
+    return LinearRuns(seeds, checkpoints, np.array(saved), np.array(losses),
+                      np.array(vals) if validation else None, per_epoch)

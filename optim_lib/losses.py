@@ -173,14 +173,21 @@ def svm_loss_stacked(W, X, y, reg=0.0, with_loss: bool = True):
                          f"X {X.shape}, y {y.shape}")
     N = X.shape[-2]
     scores = X @ np.swapaxes(W, -1, -2)                              # (..., N, C)
-    at_y = np.broadcast_to(y, scores.shape[:-1])[..., None]          # (..., N, 1)
-    correct = np.take_along_axis(scores, at_y, axis=-1)
+    lead, C = scores.shape[:-2], scores.shape[-1]
+    # where s_{i,y_i} sits in scores read flat (C order), for every classifier and sample:
+    # np.take / np.put with it pick and set the same entries as take/put_along_axis, faster
+    at_y = (np.arange(int(np.prod(lead))).reshape(lead + (1,)) * (N * C)
+            + np.arange(N) * C + np.broadcast_to(y, lead + (N,)))    # (..., N)
+    correct = np.take(scores, at_y)[..., None]                       # s_{i,y_i}, (..., N, 1)
     margins = scores - correct + 1
-    np.put_along_axis(margins, at_y, 0.0, axis=-1)                   # j = y_i is no hinge
+    np.put(margins, at_y, 0.0)                                       # j = y_i is no hinge
     positive = margins > 0
     loss = (np.where(positive, margins, 0).sum(axis=(-2, -1)) / N + reg * np.sum(W * W, axis=(-2, -1))
             if with_loss else None)
     coeff = positive.astype(scores.dtype)                            # 1 for each violated margin
-    np.put_along_axis(coeff, at_y, -coeff.sum(axis=-1, keepdims=True), axis=-1)  # y_i pays each
+    # how many margins each row violates: a product with ones counts them exactly (small
+    # integers), several times faster than a sum over the short last axis
+    violated = coeff @ np.ones(C, coeff.dtype)                       # (..., N)
+    np.put(coeff, at_y, -violated)                                   # y_i pays each
     dW = np.swapaxes(coeff, -1, -2) @ X / N + 2 * reg * W
     return loss, dW

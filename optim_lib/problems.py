@@ -120,15 +120,16 @@ class Landscape2D:
         checks.optimizer(opt)
         G = checks.count("groups", groups)
         p = np.repeat(self.starts(seeds)[None], G, axis=0)          # (G, S, 2)
+        at = np.moveaxis(p, -1, 0)          # the landscape's view of p, (2, G, S): p moves in place
         land, f_star = self.landscape, self.landscape.min_value
         opt.reset()
         gaps = np.empty((self.total + 1, G, p.shape[1]))
-        gaps[0] = land(np.moveaxis(p, -1, 0)) - f_star
+        gaps[0] = land(at) - f_star
         dead = np.zeros(gaps.shape[1:], dtype=bool)
         with np.errstate(all="ignore"):
             for t in range(1, self.total + 1):
-                opt.step(p, np.moveaxis(land.grad(np.moveaxis(p, -1, 0)), 0, -1))
-                gap = land(np.moveaxis(p, -1, 0)) - f_star
+                opt.step(p, np.moveaxis(land.grad(at), 0, -1))
+                gap = land(at) - f_star
                 dead |= ~np.isfinite(gap) | (np.abs(gap) > self.blowup)
                 gaps[t] = np.where(dead, np.nan, gap)
         return Outcome(np.arange(self.total + 1), gaps)
@@ -170,7 +171,7 @@ class LinearDigits:
     def run(self, opt, groups: int, seeds, test: bool = False) -> Outcome:
         runs = train_classifiers(opt, self.data, seeds, self.epochs, self.batch_size, self.reg,
                                  checkpoints=range(1, self.epochs + 1), dtype=self.dtype,
-                                 groups=groups)
+                                 groups=groups, validation=False)    # f − f* is the metric
         acc = None
         if test:
             acc = np.stack([runs.accuracy(self.data.X_test, self.data.y_test, self.epochs, g)

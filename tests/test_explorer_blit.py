@@ -175,3 +175,62 @@ def test_the_axes_titles_stay_in_the_figure():
     ex.render()
     for ax in ex.fig.axes:
         assert ax.title.get_position()[1] == 1.0 and ax.title.get_text()
+
+
+def _decay():
+    from optim_lib import Adam, AdamW
+    from optim_lib.course.network_explorers import decay_explorer
+    from optim_lib.network_train import train_networks
+    from optim_lib.nn import MLP
+
+    data, net, strengths = load_digits_split(seed=0), MLP((64, 4, 10)), [1e-3, 1e-2, 1e-1]
+    res = {"Adam + L2": train_networks(net, [Adam(0.01) for _ in strengths], data, seeds=(0, 1),
+                                       epochs=1, reg=strengths),
+           "AdamW": train_networks(net, [AdamW(0.01, weight_decay=s) for s in strengths], data,
+                                   seeds=(0, 1), epochs=1)}
+    return decay_explorer(res, strengths)
+
+
+def _schedule():
+    from optim_lib import SGD, Adam
+    from optim_lib.course.network_explorers import schedule_explorer
+    from optim_lib.landscapes import noisy
+    from optim_lib.schedules import Constant, CosineDecay
+
+    bowl = ill_conditioned_bowl(10)
+    return schedule_explorer(lambda: noisy(bowl, 1.0, seed=0),
+                             {"SGD": lambda f: SGD(0.1 * f), "Adam": lambda f: Adam(0.1 * f)},
+                             {"constant": Constant(), "cosine": CosineDecay(100)}, steps=100)
+
+
+def _step_cost():
+    from collections import namedtuple
+
+    from optim_lib.course.path_explorers import step_cost_explorer
+
+    row = namedtuple("row", "name seconds fraction_of_copy")
+    table = {n: [row(name, n * 1e-9 * (k + 1) * f, 0.3 * (k + 1) * f)
+                 for k, name in enumerate(("SGD", "Momentum", "Adam"))]
+             for n, f in ((1000, 1.0), (100_000, 2.5))}
+    return step_cost_explorer(table)
+
+
+@pytest.mark.parametrize("build, sweep", [(_decay, "strength"), (_schedule, "schedule"),
+                                          (_step_cost, "parameters")],
+                         ids=["decay (ch. 13)", "schedule (ch. 14)", "step cost (ch. A)"])
+def test_the_later_explorers_repaint_exactly(build, sweep):
+    fast, slow = build(), _full(build())
+    assert fast._dynamic is not None
+    assert _frames(fast, sweep) == _frames(slow, sweep)
+
+
+def test_the_network_search_explorer_repaints_exactly(data):
+    from optim_lib.course.network_explorers import network_search_explorer
+    from optim_lib.problems import MLPDigits
+
+    race = run_race(MLPDigits(data, epochs=1), names=("SGD", "Adam"),
+                    budgets={"defaults": 0, "small": 4}, seeds=(100, 101), lr_trials=0)
+    fast = network_search_explorer(race, name="Adam")
+    slow = _full(network_search_explorer(race, name="Adam"))
+    assert fast._dynamic is not None and fast._static_key is not None
+    assert _frames(fast, "trials", [1, 2, 4]) == _frames(slow, "trials", [1, 2, 4])

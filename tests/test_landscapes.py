@@ -194,3 +194,30 @@ def test_rotated_rejects_bad_degrees_naming_them(bad):
 def test_rotated_wants_a_2d_landscape():
     with pytest.raises(ValueError, match="2-D"):
         L.rotated(L.parabola(), 30)
+
+
+@pytest.mark.parametrize("name", sorted(L.LANDSCAPES))
+def test_rotated_values_and_gradients_are_the_tensordot_products_to_the_bit(name):
+    """The turned landscape applies R and Rᵀ with one dot product over the first axis: the
+    very numbers of ``np.tensordot(R, p, axes=1)``, for one point, a stack, and a strided view
+    (what the race's problems pass)."""
+    base = L.LANDSCAPES[name]()
+    rng = np.random.default_rng(5)
+    for degrees in (45, -17.3):
+        turned = L.rotated(base, degrees)
+        t = np.deg2rad(degrees)
+        R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        c = np.array(base.minima[0], dtype=float)
+
+        def back(p):
+            centre = c.reshape((2,) + (1,) * (p.ndim - 1))
+            return np.tensordot(R.T, p - centre, axes=1) + centre
+
+        points = [rng.standard_normal(2), rng.standard_normal((2, 7)),
+                  np.moveaxis(rng.standard_normal((5, 3, 2)), -1, 0)]
+        for p in points:
+            want_f = base.f(back(p))
+            want_g = np.tensordot(R, np.asarray(base.gradient(back(p)), dtype=float), axes=1)
+            assert np.array_equal(turned(p), float(want_f) if p.ndim == 1 else want_f)
+            assert np.array_equal(turned.grad(p), want_g)
+            assert turned.grad(p).shape == p.shape

@@ -140,3 +140,16 @@ def test_optimum_lives_in_its_own_module_and_stays_importable_here():
 
     assert lr.svm_optimum is om.svm_optimum and lr.svm_objective is om.svm_objective
     assert lr.SVMOptimum is om.SVMOptimum
+
+
+def test_without_validation_the_runs_are_the_same_and_val_acc_is_none(data):
+    """``validation=False`` (what LinearDigits asks: it reads f − f*, never validation accuracy)
+    skips that measurement and nothing else: weights and objective equal to the bit."""
+    opts = lambda: [SGD(lr=0.3), Adam(lr=0.01)]                      # noqa: E731
+    full = train_classifiers(opts(), data, seeds=(0, 1), epochs=2, checkpoints=(1, 2))
+    lean = train_classifiers(opts(), data, seeds=(0, 1), epochs=2, checkpoints=(1, 2),
+                             validation=False)
+    assert lean.val_acc is None and full.val_acc.shape == (2, 2, 2)
+    assert np.array_equal(lean.W, full.W) and np.array_equal(lean.train_loss, full.train_loss)
+    with pytest.raises(TypeError, match="validation must be True or False"):
+        train_classifiers(opts(), data, seeds=(0,), epochs=1, validation=1)

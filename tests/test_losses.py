@@ -309,3 +309,34 @@ def test_the_stacked_gradient_without_the_loss_is_the_same_to_the_bit():
     # the comparison sees another regularization (a wrong gradient)
     assert not np.array_equal(svm_loss_stacked(W, X[:, None], y[:, None], 0.2,
                                                with_loss=False)[1], dW)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_stacked_gradient_counts_violations_to_the_bit(dtype):
+    """Each row's count of violated margins (what the correct class pays) is an exact small
+    integer however it is summed: the gradient equals, bit for bit, the one that sums the
+    counts along the class axis, also with a diverged (inf) classifier in the stack."""
+    from optim_lib.losses import svm_loss_stacked
+
+    rng = np.random.default_rng(9)
+    S, G, N, C, D = 2, 5, 64, 10, 65
+    W = (0.3 * rng.standard_normal((S, G, C, D))).astype(dtype)
+    W[0, 1, 2, 3] = np.inf
+    X = rng.standard_normal((S, 1, N, D)).astype(dtype)
+    y = rng.integers(0, C, (S, 1, N))
+    with np.errstate(all="ignore"):
+        _, dW = svm_loss_stacked(W, X, y, 1e-3, with_loss=False)
+        scores = X @ np.swapaxes(W, -1, -2)
+        at_y = np.broadcast_to(y, scores.shape[:-1])[..., None]
+        margins = scores - np.take_along_axis(scores, at_y, axis=-1) + 1
+        np.put_along_axis(margins, at_y, 0.0, axis=-1)
+        coeff = (margins > 0).astype(dtype)
+        np.put_along_axis(coeff, at_y, -coeff.sum(axis=-1, keepdims=True), axis=-1)
+        ref = np.swapaxes(coeff, -1, -2) @ X / N + 2 * 1e-3 * W
+    assert dW.dtype == dtype and np.array_equal(dW, ref, equal_nan=True)
+    assert 0 < np.mean(coeff > 0) < 0.9                       # some margins violated, not all
+    # one classifier without leading axes: the same numbers as its place in the stack
+    loss1, dW1 = svm_loss_stacked(W[1, 0], X[1, 0], y[1, 0], 1e-3)
+    with np.errstate(all="ignore"):
+        loss, dW = svm_loss_stacked(W, X, y, 1e-3)
+    assert np.array_equal(dW1, dW[1, 0]) and loss1 == loss[1, 0]

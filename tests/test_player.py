@@ -216,6 +216,29 @@ def test_an_overlay_over_the_base_gives_the_frame_back():
         overlay_png(frame[:10], base)
 
 
+def test_an_overlay_maps_each_changed_pixel_to_the_nearest_colour_of_its_palette():
+    """Only the changed pixels are mapped to the overlay's palette, each exactly as a
+    mapping of the whole frame would map it (PIL's nearest palette colour)."""
+    from optim_lib.course.player import OVERLAY_COLORS, _decode, overlay_png
+
+    fig, ax, line = _line_figure()
+    base = _decode(figure_png(fig))
+    line.set_ydata([1, 0])
+    line.set_color("#D55E00")
+    ax.set_title("another title")
+    frame = _decode(figure_png(fig))
+    over = Image.open(io.BytesIO(overlay_png(frame, base)))
+    index = np.asarray(over)
+    changed = np.any(frame != base, axis=2)
+    key = OVERLAY_COLORS - 1
+    assert over.info["transparency"] == key
+    assert np.array_equal(index == key, ~changed)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(over.getpalette()[: 3 * key])
+    whole = np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
+    assert np.array_equal(index[changed], whole[changed])
+
+
 def test_format_value_matches_the_live_readouts():
     assert format_value(0.30000000001, "float") == "0.3"
     assert format_value(0.0123456, "log") == "0.012"

@@ -21,7 +21,7 @@ from . import plots
 from ..network_train import check_runs
 from ..schedules import Schedule, Scheduled
 from ..train import run_landscape
-from .explorer import Explorer, choice, log_slider
+from .explorer import Explorer, choice, drawn_above, log_slider
 
 __all__ = ["network_race_explorer", "decay_explorer", "schedule_explorer",
            "network_search_explorer"]
@@ -148,7 +148,8 @@ def decay_explorer(results: dict, strengths, strength: float | None = None) -> E
     return Explorer(fig, update, [log_slider("strength", float(strengths[0]),
                                              float(strengths[-1]), strength,
                                              step=float(np.log10(strengths[1] / strengths[0])),
-                                             description="λ")])
+                                             description="λ")],
+                    dynamic=drawn_above(marker, *stairs.values(), ax_w.title))
 
 
 def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300,
@@ -214,7 +215,8 @@ def schedule_explorer(landscape, makers: dict, schedules: dict, steps: int = 300
 
     return Explorer(fig, update, [choice("schedule", tuple(schedules), schedule),
                                   log_slider("lr_factor", 0.1, 10.0, lr_factor, step=0.25,
-                                             description="lr × factor")])
+                                             description="lr × factor")],
+                    dynamic=drawn_above(factor_line, *curves.values(), ax_s.title, ax.title))
 
 
 class _ErrorView:
@@ -227,6 +229,8 @@ class _ErrorView:
         self.problem = problem
 
     def __getattr__(self, attr):
+        if attr == "problem":        # not set yet (a copy or an unpickling): no recursion
+            raise AttributeError(attr)
         return getattr(self.problem, attr)
 
 
@@ -258,4 +262,7 @@ def network_search_explorer(race, name: str = "Adam", trials: int | None = None,
             head, best = title.rsplit(", best ", 1)
             bar_ax.figure.axes[0].set_title(f"{head}, best error {best}", fontsize=9)
 
-    return Explorer(ex.fig, update, list(ex.controls.values()))
+    # the same changing layer and one background per problem (the labels set above are
+    # the same at every redraw)
+    return Explorer(ex.fig, update, list(ex.controls.values()), dynamic=ex._dynamic,
+                    static_key=ex._static_key)

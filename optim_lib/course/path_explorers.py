@@ -286,6 +286,7 @@ def step_cost_explorer(table: dict) -> Explorer:
     ax_f.legend(loc="upper right")
     for ax in (ax_t, ax_f):
         ax.set_xticks(x, names, rotation=30)
+    title = fig.suptitle(" ", fontsize=10)     # its text is set by every update
 
     def update(parameters):
         rows = table[parameters]
@@ -296,4 +297,5 @@ def step_cost_explorer(table: dict) -> Explorer:
         fig.suptitle(f"{parameters:,} float64 parameters ({parameters * 8 / 1e6:g} MB per array)",
                      fontsize=10)
 
-    return Explorer(fig, update, [choice("parameters", sizes, sizes[-1])])
+    return Explorer(fig, update, [choice("parameters", sizes, sizes[-1])],
+                    dynamic=drawn_above(*bars_t, *bars_f, title))
