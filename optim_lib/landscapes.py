@@ -104,7 +104,7 @@ def ill_conditioned_bowl(condition: float = 10.0) -> Landscape:
     return Landscape(
         name=f"ill-conditioned bowl (κ={k:g})",
         f=lambda p: 0.5 * (p[0] ** 2 + k * p[1] ** 2),
-        gradient=lambda p: np.stack([p[0], k * p[1]]),
+        gradient=lambda p: np.array([p[0], k * p[1]]),
         start=(-1.8, 0.6), minima=((0.0, 0.0),), xlim=(-2.0, 2.0), ylim=(-1.0, 1.0))
 
 
@@ -117,7 +117,7 @@ def saddle() -> Landscape:
     return Landscape(
         name="saddle",
         f=lambda p: 0.5 * p[0] ** 2 + 0.25 * (p[1] ** 2 - 1) ** 2,
-        gradient=lambda p: np.stack([p[0], p[1] * (p[1] ** 2 - 1)]),
+        gradient=lambda p: np.array([p[0], p[1] * (p[1] ** 2 - 1)]),
         start=(1.8, 1e-3), minima=((0.0, 1.0), (0.0, -1.0)), xlim=(-2.0, 2.0), ylim=(-1.6, 1.6))
 
 
@@ -137,7 +137,7 @@ def local_minimum() -> Landscape:
     return Landscape(
         name="local minimum",
         f=lambda p: (p[0] ** 2 - 1) ** 2 + _TILT * p[0] + p[1] ** 2,
-        gradient=lambda p: np.stack([4 * p[0] * (p[0] ** 2 - 1) + _TILT, 2 * p[1]]),
+        gradient=lambda p: np.array([4 * p[0] * (p[0] ** 2 - 1) + _TILT, 2 * p[1]]),
         start=(1.9, 0.8), minima=((left, 0.0), (right, 0.0)), xlim=(-2.0, 2.0), ylim=(-1.2, 1.2))
 
 
@@ -146,7 +146,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     return Landscape(
         name="Rosenbrock",
         f=lambda p: (a - p[0]) ** 2 + b * (p[1] - p[0] ** 2) ** 2,
-        gradient=lambda p: np.stack([-2 * (a - p[0]) - 4 * b * p[0] * (p[1] - p[0] ** 2),
+        gradient=lambda p: np.array([-2 * (a - p[0]) - 4 * b * p[0] * (p[1] - p[0] ** 2),
                                      2 * b * (p[1] - p[0] ** 2)]),
         start=(-1.5, 2.0), minima=((a, a * a),), xlim=(-2.0, 2.0), ylim=(-1.0, 3.0),
         log_levels=True)

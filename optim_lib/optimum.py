@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
 from . import checks
@@ -57,6 +56,8 @@ def svm_optimum(X: np.ndarray, y: np.ndarray, reg: float, tol: float = 1e-5,
         tol: stop when the certificate (the duality gap) is below this.
         max_iter: L-BFGS-B iterations before giving up (RuntimeError).
     """
+    from scipy.optimize import minimize   # here, not at import: 0.3 s a page that never solves
+
     reg = checks.positive("reg", reg)
     tol = checks.positive("tol", tol)
     max_iter = checks.count("max_iter", max_iter)

@@ -86,6 +86,30 @@ def test_step_arrays():
         checks.step_arrays(w, w, (4,))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.longdouble,
+                                   np.int64, np.uint8, np.bool_, np.complex128, object])
+def test_step_arrays_takes_exactly_the_float_arrays(dtype):
+    """w must be a numpy floating array (it is updated in place): every float width, and
+    no integer, bool, complex or object array; the same verdict as np.issubdtype(…, floating)."""
+    w = np.zeros(2, dtype=dtype)
+    if np.issubdtype(w.dtype, np.floating):
+        checks.step_arrays(w, [1, 2], None)
+    else:
+        with pytest.raises(TypeError, match=rf"^w must be a float array .* got dtype {w.dtype}"):
+            checks.step_arrays(w, [1, 2], None)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int8, np.int64, np.uint16,
+                                   np.bool_, np.complex64, np.str_, object])
+def test_each_takes_exactly_the_integer_and_float_arrays(dtype):
+    values = np.array([1, 2]).astype(dtype)
+    if np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating):
+        assert checks.each(checks.positive, "lr", values).tolist() == [1.0, 2.0]
+    else:
+        with pytest.raises(TypeError, match=r"^lr must be a real number or an array"):
+            checks.each(checks.positive, "lr", values)
+
+
 def test_in_range_closed_and_open_ends():
     assert checks.in_range("gamma", 1.0, 0.0, 1.0, lo_open=True) == 1.0
     assert checks.in_range("final", 0, 0.0, 1.0) == 0.0
