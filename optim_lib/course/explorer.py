@@ -153,8 +153,12 @@ class Explorer:
         if widest is not None:
             widest()
         # Lay the figure out once, then freeze it: re-running the layout engine on every
-        # redraw (measuring every text) costs more than drawing the new data.
-        fig.draw_without_rendering()
+        # redraw (measuring every text) costs more than drawing the new data. The engine
+        # alone places the axes (what draw_without_rendering does first, before drawing
+        # every artist for nothing).
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            engine.execute(fig)
         fig.set_layout_engine("none")
         if widest is not None:
             self.update()
