@@ -152,13 +152,10 @@ class Explorer:
         self.update()
         if widest is not None:
             widest()
-        # Lay the figure out once, then freeze it: re-running the layout engine on every
-        # redraw (measuring every text) costs more than drawing the new data. The engine
-        # alone places the axes (what draw_without_rendering does first, before drawing
-        # every artist for nothing).
-        engine = fig.get_layout_engine()
-        if engine is not None:
-            engine.execute(fig)
+        # Lay the figure out once (the engine alone, no draw), then freeze it: re-running
+        # the layout on every redraw (measuring every text) costs more than the new data.
+        if fig.get_layout_engine() is not None:
+            fig.get_layout_engine().execute(fig)
         fig.set_layout_engine("none")
         if widest is not None:
             self.update()
