@@ -294,8 +294,7 @@ def step_cost_explorer(table: dict) -> Explorer:
             bar.set_height(r.seconds / parameters * 1e9)
         for bar, r in zip(bars_f, rows):
             bar.set_height(r.fraction_of_copy)
-        fig.suptitle(f"{parameters:,} float64 parameters ({parameters * 8 / 1e6:g} MB per array)",
-                     fontsize=10)
+        title.set_text(f"{parameters:,} float64 parameters ({parameters * 8 / 1e6:g} MB per array)")
 
     return Explorer(fig, update, [choice("parameters", sizes, sizes[-1])],
                     dynamic=drawn_above(*bars_t, *bars_f, title))
