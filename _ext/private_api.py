@@ -11,7 +11,10 @@ come here for the few things no public API offers:
   two notebooks at a time before myst-nb reads it (parallel_execute.py);
 * ``execution_cache_path``: where myst-nb keeps that cache (``app.env.mystnb_config``);
 * ``script_key``: what identifies a script Sphinx will put on a page (``_JavaScript``'s
-  filename and attributes), to drop a duplicated inline script (clean_pages.py).
+  filename and attributes), to drop a duplicated inline script (clean_pages.py);
+* ``register_kernel_provisioner``: a kernel provisioner of the build's own, known to
+  jupyter_client without installing it as a package's entry point (its provisioner table;
+  kernels.py, forked_kernels.py).
 
 :func:`check_versions` runs when the first extension loads: a release of any of these
 packages other than the pinned one stops the build with a message naming the package, the
@@ -24,7 +27,8 @@ from __future__ import annotations
 from importlib import metadata
 
 #: The releases the functions below were written against (requirements.txt pins them).
-PINNED = {"myst-nb": "1.4.0", "sphinx": "7.4.7", "jupyter-cache": "1.0.1"}
+PINNED = {"myst-nb": "1.4.0", "sphinx": "7.4.7", "jupyter-cache": "1.0.1",
+          "jupyter_client": "8.10.0"}
 
 
 class PrivateApiVersionError(RuntimeError):
@@ -95,3 +99,16 @@ def execute_into_cache(cache_path: str, pk: int, cwd: str, timeout: int, run):
         bundle = create_cache_bundle(project_nb, cwd, None, seconds, None)
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
     return project_nb.nb, seconds, err
+
+
+# ---------------------------------------------------------------------------- jupyter_client
+def register_kernel_provisioner(name: str, value: str) -> None:
+    """Let a kernel spec name the provisioner ``value`` (``"module:Class"``, importable in
+    this process) as ``name``: jupyter_client looks provisioners up among installed entry
+    points only, and the build's is a file of ``_ext/``, not an installed package."""
+    from importlib.metadata import EntryPoint
+
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    KernelProvisionerFactory.instance().provisioners[name] = EntryPoint(
+        name, value, KernelProvisionerFactory.GROUP_NAME)

@@ -1,7 +1,8 @@
 """Build speed, measured in one run: per-chapter execution, nbval, and the full book build.
 
 1. Each chapter of _toc.yml executed alone with nbclient, one BLAS thread, as the book's build
-   runs it (``OPTIM_LIB_SITE=1``: the explorers render their kernel-free players; `--live`
+   runs it (in a kernel forked from the build's zygote, _ext/forked_kernels.py;
+   ``OPTIM_LIB_SITE=1``: the explorers render their kernel-free players; `--live`
    times them as nbval and JupyterLab run them instead), slowest first: the cells' time and
    the kernel's start, each against the chapter budget, and the kernel's CPU seconds (on a
    shared machine the wall moves with the load; compare CPU seconds of runs side by side).
@@ -47,11 +48,14 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "_ext"))
+from kernels import Kernels  # noqa: E402
 from test_book import toc_files  # noqa: E402
 
 EXECUTION_TARGET, NBVAL_TARGET, CHAPTER_TARGET = 60.0, 90.0, 15.0
@@ -63,22 +67,31 @@ STALL_S = 120.0  # the cell timeout of _config.yml: a lost reply would wait this
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
-def chapter_time(path: Path) -> tuple[float, float, float]:
-    """Seconds to run every cell of the notebook in a fresh kernel, the kernel's start, and
-    the kernel's CPU seconds over the cells (less sensitive to a busy machine than the wall)."""
+def stop(km) -> None:
+    run_sync(km.shutdown_kernel)(now=True)
+
+
+def chapter_time(path: Path, kernels) -> tuple[float, float, float]:
+    """Seconds to run every cell of the notebook in a fresh kernel started as the build starts
+    one (``kernels``: _ext/kernels.py's, forked from its zygote), the kernel's start, and the
+    kernel's CPU seconds over the cells (less sensitive to a busy machine than the wall)."""
     import psutil
 
     nb = nbformat.read(path, as_version=4)
     begin = time.perf_counter()
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    with client.setup_kernel():
-        kernel = psutil.Process(client.km.provisioner.process.pid)
-        cpu = lambda: sum(kernel.cpu_times()[:2])  # noqa: E731  (user + system)
-        start, cpu_start = time.perf_counter(), cpu()
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
-        return time.perf_counter() - start, start - begin, cpu() - cpu_start
+    km = kernels.start("python3", str(path.parent))
+    try:
+        client = NotebookClient(nb, km=km, timeout=600,
+                                resources={"metadata": {"path": str(path.parent)}})
+        with client.setup_kernel():
+            kernel = psutil.Process(km.provisioner.pid)
+            cpu = lambda: sum(kernel.cpu_times()[:2])  # noqa: E731  (user + system)
+            start, cpu_start = time.perf_counter(), cpu()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            return time.perf_counter() - start, start - begin, cpu() - cpu_start
+    finally:
+        stop(km)
 
 
 def build_order(paths) -> list[Path]:
@@ -147,7 +160,12 @@ def main(chapters_only: bool = False, live: bool = False):
     else:
         os.environ["OPTIM_LIB_SITE"] = "1"
     chapters = [ROOT / f"{e}.ipynb" for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
-    measured = {p.name: chapter_time(p) for p in chapters}
+    kernels = Kernels(early=False)
+    try:
+        stop(kernels.start("python3", str(ROOT / "chapters")))   # its zygote starts here
+        measured = {p.name: chapter_time(p, kernels) for p in chapters}
+    finally:
+        kernels.close()
     times = sorted(((cells, start, cpu, name) for name, (cells, start, cpu) in measured.items()),
                    reverse=True)
 

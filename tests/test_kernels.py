@@ -1,8 +1,10 @@
-"""A build worker's kernels (_ext/kernels.py): a fresh kernel per notebook, the next one started
-while the current notebook runs, every kernel stopped."""
+"""A build worker's kernels (_ext/kernels.py, _ext/forked_kernels.py): a fresh kernel per notebook,
+forked from a process that has imported what the chapters import and in the state a fresh
+kernel would be in, the next one started while the current notebook runs, every kernel stopped."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
+import forked_kernels  # noqa: E402
 from kernels import Kernels  # noqa: E402
 
 
@@ -40,15 +43,17 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
-def _kernel_processes():
-    """The kernels among this process's children (a killed one not yet reaped counts)."""
-    found = []
-    for p in psutil.Process().children(recursive=True):
+def _kernel_processes(zygotes: bool = False):
+    """The kernels among this process's descendants (a killed one not yet reaped counts), or
+    with ``zygotes`` the zygotes (our children running kernel_zygote.py)."""
+    found, me = [], psutil.Process()
+    for p in me.children(recursive=True):
         try:
-            if "ipykernel" in " ".join(p.cmdline()):
+            zygote = forked_kernels.ZYGOTE.name in " ".join(p.cmdline()) and p.ppid() == me.pid
+            if ("ipykernel" in " ".join(p.cmdline())) and zygote == zygotes:
                 found.append(p)
         except psutil.ZombieProcess:
-            found.append(p)
+            found.append(p) if not zygotes else None
         except psutil.NoSuchProcess:
             pass
     return found
@@ -94,8 +99,10 @@ def test_an_error_is_returned_with_its_cell_and_close_leaves_no_kernel(tmp_path)
     assert type(error).__name__ == "CellExecutionError" and "planted" in str(error)
     assert nb.cells[2].outputs == []
     assert len(_kernel_processes()) == 2                      # this one's and the next one's
+    assert len(_kernel_processes(zygotes=True)) == 1
     kernels.close()
     assert _kernel_processes() == []           # killed and reaped, none left waiting
+    assert _kernel_processes(zygotes=True) == []
 
 
 def test_the_notebooks_own_timeout_wins(kernels, tmp_path):
@@ -114,3 +121,98 @@ def test_without_early_start_no_kernel_waits(tmp_path):
         assert all(_gone(p.pid) for p in _kernel_processes())
     finally:
         kernels.close()
+
+
+# ---------------------------------------------------------------- kernels forked from the zygote
+#: What a notebook can see of its kernel's process. It first imports what the zygote imports,
+#: so a fresh kernel and a forked one should then be in the same state.
+PROBE = f"""
+import {", ".join(forked_kernels.PRELOAD)}
+import json, os, signal, sys, warnings, matplotlib, threadpoolctl, numpy as np
+plt = sys.modules["matplotlib.pyplot"]
+plt.close(plt.figure())              # a first figure imports the backend
+backend = matplotlib.get_backend()
+print(json.dumps({{
+    "sys.path": sys.path, "argv": [os.path.basename(sys.argv[0]), *sys.argv[1:2]],
+    "cwd": os.getcwd(), "executable": sys.executable, "flags": str(sys.flags),
+    "environ": {{k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"}},
+    "JPY_PARENT_PID is the parent": os.environ.get("JPY_PARENT_PID") == str(os.getppid()),
+    "own session": os.getsid(0) == os.getpid() == os.getpgid(0),
+    "stdin": os.fstat(0).st_mode, "__main__": sys.modules["__main__"].__name__,
+    "signals": {{s: str(signal.getsignal(getattr(signal, s)))
+                for s in ("SIGINT", "SIGCHLD", "SIGPIPE", "SIGTERM", "SIGHUP", "SIGUSR1")}},
+    "rcParams": {{k: str(v) for k, v in matplotlib.rcParams.items()}},
+    "backend": backend, "threads": __import__("threading").active_count(),
+    "blas": [(d["internal_api"], d["num_threads"], d.get("architecture"))
+             for d in threadpoolctl.threadpool_info()],
+    "warning filters": sorted(map(str, warnings.filters)),
+    "displayhook": type(sys.displayhook).__name__, "stdout": type(sys.stdout).__name__,
+    "numbers": np.random.default_rng(0).random(3).tolist(), "errstate": np.geterr(),
+}}))
+"""
+
+
+def _probe(kernels, tmp_path, preloaded: str = "") -> dict:
+    nb = _notebook(f"import sys; print({preloaded!r} in sys.modules)", PROBE, REPORT)
+    assert kernels.run(nb, str(tmp_path), 60)[1] is None
+    state = json.loads(_printed(nb, 1))
+    state["had imported"] = _printed(nb, 0).strip() == "True"
+    parent = psutil.Process(int(_printed(nb).split()[0])).parent()
+    state["forked"] = forked_kernels.ZYGOTE.name in " ".join(parent.cmdline())
+    return state
+
+
+def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path):
+    fresh, forked = Kernels(fork=False), Kernels(fork=True)
+    try:
+        a = _probe(fresh, tmp_path, "numpy")
+        b = _probe(forked, tmp_path, "numpy")
+    finally:
+        fresh.close(), forked.close()
+    assert not a.pop("forked") and b.pop("forked")
+    assert not a.pop("had imported") and b.pop("had imported")  # numpy: imported by the zygote
+    assert a["JPY_PARENT_PID is the parent"] and a["own session"] and a["__main__"] == "__main__"
+    assert a["rcParams"]["interactive"] == "True"     # the inline backend hooked into IPython
+    assert a["backend"] == "module://matplotlib_inline.backend_inline"
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == [], {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+
+def test_the_check_sees_what_a_module_with_side_effects_would_change(tmp_path, monkeypatch):
+    """The comparison above can fail: a zygote that imported the course's plot style (it sets
+    rcParams when imported) gives kernels another state than fresh ones."""
+    monkeypatch.setattr(forked_kernels, "PRELOAD", (*forked_kernels.PRELOAD, "optim_lib.course.plots"))
+    fresh, forked = Kernels(fork=False), Kernels(fork=True)
+    try:
+        a, b = _probe(fresh, tmp_path), _probe(forked, tmp_path)
+    finally:
+        fresh.close(), forked.close()
+    assert b["forked"] and a["rcParams"]["figure.dpi"] != b["rcParams"]["figure.dpi"]
+
+
+def test_a_kernel_with_another_environment_is_not_forked(tmp_path, monkeypatch):
+    kernels = Kernels(early=False)
+    try:
+        first = _probe(kernels, tmp_path)
+        monkeypatch.setenv("OPENBLAS_CORETYPE", "Prescott")    # read once, when BLAS loads
+        second = _probe(kernels, tmp_path)
+    finally:
+        kernels.close()
+    assert first["forked"] and not second["forked"]
+    assert second["environ"]["OPENBLAS_CORETYPE"] == "Prescott"
+    assert second["blas"][0][2] != first["blas"][0][2]       # another BLAS kernel loaded
+
+
+def test_a_zygote_that_cannot_serve_leaves_kernels_to_start_on_their_own(tmp_path, monkeypatch,
+                                                                       capfd):
+    # threadpoolctl sets KMP_DUPLICATE_LIB_OK when imported: a kernel's environment would
+    # no longer be its own, so the zygote refuses to start
+    monkeypatch.setattr(forked_kernels, "PRELOAD", (*forked_kernels.PRELOAD, "threadpoolctl"))
+    monkeypatch.delenv("KMP_DUPLICATE_LIB_OK", raising=False)   # as a test may have set it
+    kernels = Kernels(early=False)
+    try:
+        state = _probe(kernels, tmp_path)
+    finally:
+        kernels.close()
+    assert not state["forked"] and state["numbers"]
+    assert "changed the environment" in capfd.readouterr().err
