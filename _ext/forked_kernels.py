@@ -89,6 +89,18 @@ class Zygote:
 _zygote: Zygote | None = None
 
 
+def can_fork() -> bool:
+    """Whether kernels can be forked and watched here: ``fork`` and a working ``pidfd_open``
+    (Linux 5.3 or later); elsewhere every kernel is started as jupyter_client starts it."""
+    if not (hasattr(os, "fork") and hasattr(os, "pidfd_open")):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
+
+
 def close() -> None:
     """Stop this process's zygote, if it started one."""
     global _zygote
@@ -117,9 +129,9 @@ class ForkedProvisioner(LocalProvisioner):
         global _zygote
         env = dict(kwargs.get("env") or os.environ)
         env["JPY_PARENT_PID"] = str(os.getpid())   # as jupyter_client's launch_kernel sets it
-        if _zygote is None:
+        if _zygote is None and can_fork():
             _zygote = Zygote(env)
-        if not _zygote.serves(cmd, env):
+        if _zygote is None or not _zygote.serves(cmd, env):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or Path.cwd())
         try:

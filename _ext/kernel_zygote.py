@@ -37,11 +37,12 @@ def _reap(signum, frame):
         children.discard(pid)
 
 
-def _kernel(request: dict, fds: tuple[int, ...]) -> None:
+def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
     """In the forked child: become ``python -m ipykernel_launcher ARGV``; never returns."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in fds:                 # the pipe of replies to the build is this process's alone
             os.close(fd)
         stdin, _ = os.pipe()           # stdin, the pipe of requests, too: a kernel's stdin is a
@@ -89,10 +90,13 @@ def main() -> None:
     replies = os.fdopen(reply_fd, "w")
     signal.signal(signal.SIGCHLD, _reap)
     for line in sys.stdin:
+        # no reaping between the fork and the child's entry in `children`
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         pid = os.fork()
         if pid == 0:
-            _kernel(json.loads(line), (reply_fd,))
+            _kernel(json.loads(line), (reply_fd,), mask)
         children.add(pid)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         replies.write(f"{pid}\n")
         replies.flush()
     for pid in list(children):

@@ -10,7 +10,7 @@ build's execution took 63.3 s against 64.3 s without the early start, one build 
 its noise). The CPU is what ``fork=True`` (the build's choice) saves: each kernel is forked
 from a process that has imported what the chapters import (forked_kernels.py), 0.16 s of CPU
 for a kernel's start and its notebook's imports instead of 0.78 s (the build's execution:
-58.5 and 58.9 s against 61.9 and 62.1 s for fresh kernels, clean builds taken in turns).
+56.9 and 58.2 s against 61.9 and 61.9 s for fresh kernels, clean builds taken in turns).
 Each notebook still runs in a kernel nothing ran in before: a kernel is only *started*
 early, never reused.
 

@@ -141,6 +141,7 @@ print(json.dumps({{
     "stdin": os.fstat(0).st_mode, "__main__": sys.modules["__main__"].__name__,
     "signals": {{s: str(signal.getsignal(getattr(signal, s)))
                 for s in ("SIGINT", "SIGCHLD", "SIGPIPE", "SIGTERM", "SIGHUP", "SIGUSR1")}},
+    "blocked signals": sorted(map(int, signal.pthread_sigmask(signal.SIG_BLOCK, []))),
     "rcParams": {{k: str(v) for k, v in matplotlib.rcParams.items()}},
     "backend": backend, "threads": __import__("threading").active_count(),
     "blas": [(d["internal_api"], d["num_threads"], d.get("architecture"))
@@ -216,3 +217,15 @@ def test_a_zygote_that_cannot_serve_leaves_kernels_to_start_on_their_own(tmp_pat
         kernels.close()
     assert not state["forked"] and state["numbers"]
     assert "changed the environment" in capfd.readouterr().err
+
+
+def test_where_kernels_cannot_be_forked_they_start_on_their_own(tmp_path, monkeypatch):
+    assert forked_kernels.can_fork()                 # this machine forks (the tests above ran)
+    monkeypatch.setattr(forked_kernels, "can_fork", lambda: False)   # no fork or no pidfd here
+    kernels = Kernels(early=False)
+    try:
+        state = _probe(kernels, tmp_path)
+        assert _kernel_processes(zygotes=True) == []
+    finally:
+        kernels.close()
+    assert not state["forked"] and state["numbers"]
