@@ -80,9 +80,15 @@ class Zygote:
 
     def close(self) -> None:
         """End the zygote: it kills the kernels it forked that still run, then exits."""
-        if self.process.stdin and not self.process.stdin.closed:
+        try:
             self.process.stdin.close()
-        self.process.wait(10)
+        except OSError:             # it had died: what was written could not be flushed
+            pass
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         self.replies.close()
 
 

@@ -41,12 +41,15 @@ def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
     """In the forked child: become ``python -m ipykernel_launcher ARGV``; never returns."""
     code = 1
     try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in fds:                 # the pipe of replies to the build is this process's alone
             os.close(fd)
-        stdin, _ = os.pipe()           # stdin, the pipe of requests, too: a kernel's stdin is a
-        os.dup2(stdin, 0)              # pipe nothing writes to (jupyter_client's launch_kernel)
+        stdin, writer = os.pipe()      # stdin, the pipe of requests, too: a kernel's stdin is a
+        os.close(writer)               # pipe at its end (jupyter_client's launch_kernel closes
+        os.dup2(stdin, 0)              # the other end)
         os.close(stdin)
         os.setsid()                    # as jupyter_client starts a kernel: its own session
         os.chdir(request["cwd"])
@@ -54,6 +57,8 @@ def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
         os.environ.update(request["env"])
         # the kernel's parent is this process: ipykernel exits when its parent is gone
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        if "numpy.random" in sys.modules:   # its legacy global generator, like a fresh one's:
+            sys.modules["numpy.random"].seed()   # from the OS, not the zygote's state
         import ipykernel_launcher
         sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
         from ipykernel.kernelapp import IPKernelApp
@@ -61,7 +66,7 @@ def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
         IPKernelApp.launch_instance()
         code = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException:
         import traceback
 
@@ -77,6 +82,8 @@ def main() -> None:
     import importlib
     import threading
 
+    # ipykernel reads its parent's pid when imported: its parent is this process
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())
     environ = dict(os.environ)
     for name in modules:
         try:
@@ -89,6 +96,23 @@ def main() -> None:
         sys.exit(f"kernel_zygote: {threading.active_count()} threads after importing {modules}")
     replies = os.fdopen(reply_fd, "w")
     signal.signal(signal.SIGCHLD, _reap)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):   # Ctrl-C reaches the whole
+        signal.signal(sig, _stop)                                  # group: kill, then exit
+    try:
+        _serve(replies, reply_fd)
+    finally:
+        for pid in list(children):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _serve(replies, reply_fd) -> None:
     for line in sys.stdin:
         # no reaping between the fork and the child's entry in `children`
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
@@ -99,11 +123,6 @@ def main() -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         replies.write(f"{pid}\n")
         replies.flush()
-    for pid in list(children):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 if __name__ == "__main__":

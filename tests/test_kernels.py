@@ -149,6 +149,9 @@ print(json.dumps({{
     "warning filters": sorted(map(str, warnings.filters)),
     "displayhook": type(sys.displayhook).__name__, "stdout": type(sys.stdout).__name__,
     "numbers": np.random.default_rng(0).random(3).tolist(), "errstate": np.geterr(),
+    "stdin at its end": os.read(0, 1) == b"",
+    "parent watched": sys.modules["ipykernel.kernelapp"].IPKernelApp.instance().parent_handle
+                      == os.getppid(),
 }}))
 """
 
@@ -157,13 +160,15 @@ def _probe(kernels, tmp_path, preloaded: str = "") -> dict:
     nb = _notebook(f"import sys; print({preloaded!r} in sys.modules)", PROBE, REPORT)
     assert kernels.run(nb, str(tmp_path), 60)[1] is None
     state = json.loads(_printed(nb, 1))
+    state.pop("unseeded", None)
     state["had imported"] = _printed(nb, 0).strip() == "True"
     parent = psutil.Process(int(_printed(nb).split()[0])).parent()
     state["forked"] = forked_kernels.ZYGOTE.name in " ".join(parent.cmdline())
     return state
 
 
-def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path):
+def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)    # as the build's kernels have it
     fresh, forked = Kernels(fork=False), Kernels(fork=True)
     try:
         a = _probe(fresh, tmp_path, "numpy")
@@ -173,6 +178,7 @@ def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path):
     assert not a.pop("forked") and b.pop("forked")
     assert not a.pop("had imported") and b.pop("had imported")  # numpy: imported by the zygote
     assert a["JPY_PARENT_PID is the parent"] and a["own session"] and a["__main__"] == "__main__"
+    assert a["stdin at its end"] and a["parent watched"]
     assert a["rcParams"]["interactive"] == "True"     # the inline backend hooked into IPython
     assert a["backend"] == "module://matplotlib_inline.backend_inline"
     assert a.keys() == b.keys()
@@ -229,3 +235,17 @@ def test_where_kernels_cannot_be_forked_they_start_on_their_own(tmp_path, monkey
     finally:
         kernels.close()
     assert not state["forked"] and state["numbers"]
+
+
+def test_forked_kernels_draw_different_unseeded_numbers(tmp_path):
+    kernels = Kernels(early=False)
+    try:
+        drawn = []
+        for _ in range(2):
+            nb = _notebook("import numpy as np; print(np.random.rand())")
+            assert kernels.run(nb, str(tmp_path), 30)[1] is None
+            kernels.stop_finished()
+            drawn.append(_printed(nb))
+    finally:
+        kernels.close()
+    assert drawn[0] != drawn[1]
