@@ -111,8 +111,27 @@ def _execute_outdated(app, env, docnames):
             raise ExtensionError(f"{name} failed after {seconds:.1f} s, {error}")
         LOGGER.info(f"[parallel_execute] {name}: {seconds:.1f} s")
 
-    run_jobs(jobs, _execute, WORKERS, report)
+    # The workers stop their kernels and exit while Sphinx reads: joined when the build ends.
+    _ending.extend(run_jobs(jobs, _execute, WORKERS, report, detach=True))
     LOGGER.info(f"[parallel_execute] done in {time.perf_counter() - start:.1f} s")
+
+
+_ending = []   # (process, pipe) of workers told to end, not yet joined
+
+
+def join_workers(workers, timeout: float = 10.0) -> None:
+    """Wait for workers told to end (``run_jobs(..., detach=True)``); kill one that hangs."""
+    for process, ours in workers:
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        ours.close()
+
+
+def _join_ending(app, exception) -> None:
+    join_workers(_ending)
+    _ending.clear()
 
 
 #: BLAS threads per kernel, unless the environment says otherwise: the cores shared out
@@ -149,7 +168,7 @@ def _serve(target, conn):
     conn.close()
 
 
-def run_jobs(jobs, target, workers, report):
+def run_jobs(jobs, target, workers, report, detach: bool = False):
     """Run ``target(job)`` for every job in ``workers`` spawned processes that live to the end.
 
     ``target(job)`` returns ``(uri, seconds, error)`` with ``job[1]`` the uri; ``report`` is
@@ -157,6 +176,11 @@ def run_jobs(jobs, target, workers, report):
     workers are killed. Each worker has a pipe of its own to this process and runs one job
     at a time. A worker that dies before answering is reported as
     ``(uri, seconds, "the worker process died (exit code N)")`` and, if jobs remain, replaced.
+
+    Once every result is in, the workers are told to end. By default they are awaited;
+    ``detach=True`` returns them, ``(process, pipe)`` pairs, to :func:`join_workers` later:
+    a worker's end (stopping its kernels and its zygote, Python's exit) takes about 0.9 s
+    that the build can spend reading the executed notebooks instead. Returns ``[]`` otherwise.
     """
     context = multiprocessing.get_context("spawn")  # no fork of a threaded Sphinx process
     pending, idle, running = list(jobs), [], {}   # running: our end -> (process, job, start)
@@ -194,10 +218,11 @@ def run_jobs(jobs, target, workers, report):
                 report(result)
         for process, ours in idle:   # all done: let the workers end
             ours.send(None)
-        for process, ours in idle:
-            process.join(10)
-            ours.close()
-        idle = []
+        ending, idle = idle, []
+        if detach:
+            return ending
+        join_workers(ending)
+        return []
     finally:
         for process, ours in [*idle, *[(p, o) for o, (p, _, _) in running.items()]]:
             process.kill()   # fail fast: stop the other chapters now
@@ -217,4 +242,5 @@ def _needs_run(cache, record) -> bool:
 def setup(app):
     private_api.check_versions()
     app.connect("env-before-read-docs", _execute_outdated)
+    app.connect("build-finished", _join_ending)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

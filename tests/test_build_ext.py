@@ -72,6 +72,23 @@ def test_run_jobs_reuses_its_workers_and_leaves_none_behind():
     assert multiprocessing.active_children() == []
 
 
+def test_detached_workers_end_after_the_results_and_are_joined_later():
+    """``detach=True``: every result is reported before run_jobs returns, the workers it
+    returns have been told to end, and join_workers leaves none behind."""
+    import multiprocessing
+
+    from parallel_execute import join_workers
+
+    seen = []
+    ending = run_jobs([(i, f"nb{i}.ipynb", 0.1) for i in range(4)], build_ext_jobs.pid, 2,
+                      seen.append, detach=True)
+    assert sorted(r[0] for r in seen) == [f"nb{i}.ipynb" for i in range(4)]
+    assert sorted(p.pid for p, _ in ending) == sorted({r[3] for r in seen})
+    join_workers(ending)
+    assert all(p.exitcode == 0 for p, _ in ending)     # they ended by themselves, not killed
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.parametrize("target, error", [
     (build_ext_jobs.die_on_first, "the worker process died (exit code 3)"),
     (build_ext_jobs.raise_on_first, "ValueError: planted in the worker"),
@@ -120,3 +137,17 @@ def test_the_build_kernels_show_twins_not_widgets():
     seen = []
     run_jobs([(0, "a.ipynb")], build_ext_jobs.site_flag, 1, seen.append)
     assert seen[0][3] == {SITE_BUILD: "1"}
+
+
+def test_importing_nbformat_builds_no_iri_parser():
+    """Every build worker, nbval worker and the Sphinx process import nbformat, hence
+    jsonschema's format checkers. With rfc3987-syntax installed (jsonschema >= 4.25's
+    format-nongpl extra), that import compiles its Earley grammars: 1 s of CPU per process.
+    requirements.txt pins jsonschema 4.24.0 to keep it out; a re-pin that brings it back fails here."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", "import sys, nbformat, jsonschema; "
+                           "print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
