@@ -23,6 +23,10 @@ sys.path.pop(0)   # this script's folder: `python -m ipykernel_launcher` has no 
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 children = set()
+#: The signals whose disposition this process changes, as it found them at its start: a fresh
+#: kernel, started by the same parent, starts with these (an ignored SIGHUP under nohup, say).
+SIGNALS = (signal.SIGINT, signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP)
+inherited = {}
 
 
 def _reap(signum, frame):
@@ -41,9 +45,9 @@ def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
     """In the forked child: become ``python -m ipykernel_launcher ARGV``; never returns."""
     code = 1
     try:
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig, handler in inherited.items():
+            if handler is not None:    # None: set outside Python, left as it is
+                signal.signal(sig, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in fds:                 # the pipe of replies to the build is this process's alone
             os.close(fd)
@@ -95,6 +99,7 @@ def main() -> None:
     if threading.active_count() != 1:   # a fork copies one thread: the others' locks break
         sys.exit(f"kernel_zygote: {threading.active_count()} threads after importing {modules}")
     replies = os.fdopen(reply_fd, "w")
+    inherited.update({sig: signal.getsignal(sig) for sig in SIGNALS})
     signal.signal(signal.SIGCHLD, _reap)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):   # Ctrl-C reaches the whole
         signal.signal(sig, _stop)                                  # group: kill, then exit

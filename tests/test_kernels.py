@@ -5,6 +5,7 @@ kernel would be in, the next one started while the current notebook runs, every 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -167,14 +168,20 @@ def _probe(kernels, tmp_path, preloaded: str = "") -> dict:
     return state
 
 
-def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sighup", [signal.SIG_DFL, signal.SIG_IGN], ids=["SIGHUP default", "under nohup"])
+def test_a_forked_kernel_is_in_the_state_of_a_fresh_one(tmp_path, monkeypatch, sighup):
+    """Also when the build runs with SIGHUP ignored (``nohup make book``): a fresh kernel
+    inherits the ignored signal, so a forked one must too."""
     monkeypatch.delenv("MPLBACKEND", raising=False)    # as the build's kernels have it
+    previous = signal.signal(signal.SIGHUP, sighup)   # what the build's processes inherit
     fresh, forked = Kernels(fork=False), Kernels(fork=True)
     try:
         a = _probe(fresh, tmp_path, "numpy")
         b = _probe(forked, tmp_path, "numpy")
     finally:
         fresh.close(), forked.close()
+        signal.signal(signal.SIGHUP, previous)
+    assert a["signals"]["SIGHUP"] == str(sighup)
     assert not a.pop("forked") and b.pop("forked")
     assert not a.pop("had imported") and b.pop("had imported")  # numpy: imported by the zygote
     assert a["JPY_PARENT_PID is the parent"] and a["own session"] and a["__main__"] == "__main__"
