@@ -23,8 +23,9 @@ sys.path.pop(0)   # this script's folder: `python -m ipykernel_launcher` has no 
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 children = set()
-#: The signals whose disposition this process changes, as it found them at its start: a fresh
-#: kernel, started by the same parent, starts with these (an ignored SIGHUP under nohup, say).
+#: The signals whose disposition this process changes, as Python's start and the preloaded
+#: imports left them (a fresh kernel, started by the same parent, has these when it has
+#: imported the same modules: an ignored SIGHUP under nohup, say).
 SIGNALS = (signal.SIGINT, signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP)
 inherited = {}
 
@@ -45,9 +46,8 @@ def _kernel(request: dict, fds: tuple[int, ...], mask) -> None:
     """In the forked child: become ``python -m ipykernel_launcher ARGV``; never returns."""
     code = 1
     try:
-        for sig, handler in inherited.items():
-            if handler is not None:    # None: set outside Python, left as it is
-                signal.signal(sig, handler)
+        for sig, handler in inherited.items():   # None: not set from Python, so the default
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in fds:                 # the pipe of replies to the build is this process's alone
             os.close(fd)
@@ -101,8 +101,8 @@ def main() -> None:
     replies = os.fdopen(reply_fd, "w")
     inherited.update({sig: signal.getsignal(sig) for sig in SIGNALS})
     signal.signal(signal.SIGCHLD, _reap)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):   # Ctrl-C reaches the whole
-        signal.signal(sig, _stop)                                  # group: kill, then exit
+    for sig in set(SIGNALS) - {signal.SIGCHLD}:   # Ctrl-C reaches the whole group:
+        signal.signal(sig, _stop)                  # kill the kernels, then exit
     try:
         _serve(replies, reply_fd)
     finally:

@@ -122,11 +122,13 @@ _ending = []   # (process, pipe) of workers told to end, not yet joined
 def join_workers(workers, timeout: float = 10.0) -> None:
     """Wait for workers told to end (``run_jobs(..., detach=True)``); kill one that hangs."""
     for process, ours in workers:
-        process.join(timeout)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        ours.close()
+        try:
+            process.join(timeout)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        finally:
+            ours.close()
 
 
 def _join_ending(app, exception) -> None:
@@ -217,7 +219,10 @@ def run_jobs(jobs, target, workers, report, detach: bool = False):
                         idle.append(start_worker())
                 report(result)
         for process, ours in idle:   # all done: let the workers end
-            ours.send(None)
+            try:
+                ours.send(None)
+            except OSError:          # it died after its last result: nothing is lost
+                pass
         ending, idle = idle, []
         if detach:
             return ending
@@ -242,5 +247,5 @@ def _needs_run(cache, record) -> bool:
 def setup(app):
     private_api.check_versions()
     app.connect("env-before-read-docs", _execute_outdated)
-    app.connect("build-finished", _join_ending)
+    app.connect("build-finished", _join_ending, priority=100)   # before other handlers: they may raise
     return {"parallel_read_safe": True, "parallel_write_safe": True}

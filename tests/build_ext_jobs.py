@@ -63,3 +63,17 @@ def raise_on_first(job):
     if job[1] == "nb0.ipynb":
         raise ValueError("planted in the worker")
     return job[1], 0.0, None, os.getpid()
+
+
+def answer_then_die(job):
+    """Answer, then die once the file ``job[2]`` exists (the result has arrived), before the
+    worker is told to end: as a worker killed after its last result."""
+    import threading
+
+    def die_when_told():
+        while not os.path.exists(job[2]):
+            time.sleep(0.01)
+        os._exit(4)
+
+    threading.Thread(target=die_when_told, daemon=True).start()
+    return job[1], 0.0, None, os.getpid()

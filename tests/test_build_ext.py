@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +88,40 @@ def test_detached_workers_end_after_the_results_and_are_joined_later():
     join_workers(ending)
     assert all(p.exitcode == 0 for p, _ in ending)     # they ended by themselves, not killed
     assert multiprocessing.active_children() == []
+
+
+def test_a_worker_dead_after_its_last_result_does_not_fail_the_run(tmp_path):
+    """Every notebook ran; the worker died before it was told to end (telling it raised
+    BrokenPipeError and failed a build whose chapters had all succeeded)."""
+    seen, arrived = [], tmp_path / "arrived"
+
+    def report(result):
+        seen.append(result)
+        arrived.touch()                                # the worker may die now
+        worker = psutil.Process(result[3])           # it dies before it is told to end
+        while worker.status() != psutil.STATUS_ZOMBIE:   # (not reaped: join_workers does)
+            time.sleep(0.01)
+
+    ending = run_jobs([(0, "nb0.ipynb", str(arrived))], build_ext_jobs.answer_then_die, 1,
+                      report, detach=True)
+    assert [r[:3] for r in seen] == [("nb0.ipynb", 0.0, None)]
+    from parallel_execute import join_workers
+
+    join_workers(ending)
+    assert [p.exitcode for p, _ in ending] == [4]
+
+
+def test_the_extension_joins_its_workers_when_the_build_ends():
+    import parallel_execute
+
+    class App:
+        connected = []
+
+        def connect(self, event, handler, priority=500):
+            self.connected.append((event, handler, priority))
+
+    parallel_execute.setup(App())
+    assert ("build-finished", parallel_execute._join_ending, 100) in App.connected
 
 
 @pytest.mark.parametrize("target, error", [
