@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 # --- parallel_execute.run_jobs: two spawned workers for the whole run, a pipe each -----------
 
 import build_ext_jobs  # noqa: E402  (tests/ is on the path of the spawned workers too)
-from parallel_execute import run_jobs  # noqa: E402
+from parallel_execute import join_workers, run_jobs  # noqa: E402
 
 
 def _run(jobs, target, workers=2):
@@ -78,8 +78,6 @@ def test_detached_workers_end_after_the_results_and_are_joined_later():
     returns have been told to end, and join_workers leaves none behind."""
     import multiprocessing
 
-    from parallel_execute import join_workers
-
     seen = []
     ending = run_jobs([(i, f"nb{i}.ipynb", 0.1) for i in range(4)], build_ext_jobs.pid, 2,
                       seen.append, detach=True)
@@ -98,15 +96,15 @@ def test_a_worker_dead_after_its_last_result_does_not_fail_the_run(tmp_path):
     def report(result):
         seen.append(result)
         arrived.touch()                                # the worker may die now
-        worker = psutil.Process(result[3])           # it dies before it is told to end
-        while worker.status() != psutil.STATUS_ZOMBIE:   # (not reaped: join_workers does)
+        # it dies before it is told to end (a zombie: join_workers reaps it)
+        worker, deadline = psutil.Process(result[3]), time.monotonic() + 60
+        while worker.status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the worker did not die"
             time.sleep(0.01)
 
     ending = run_jobs([(0, "nb0.ipynb", str(arrived))], build_ext_jobs.answer_then_die, 1,
                       report, detach=True)
     assert [r[:3] for r in seen] == [("nb0.ipynb", 0.0, None)]
-    from parallel_execute import join_workers
-
     join_workers(ending)
     assert [p.exitcode for p, _ in ending] == [4]
 
@@ -178,7 +176,7 @@ def test_importing_nbformat_builds_no_iri_parser():
     """Every build worker, nbval worker and the Sphinx process import nbformat, hence
     jsonschema's format checkers. With rfc3987-syntax installed (jsonschema >= 4.25's
     format-nongpl extra), that import compiles its Earley grammars: 1 s of CPU per process.
-    requirements.txt pins jsonschema 4.24.0 to keep it out; a re-pin that brings it back fails here."""
+    requirements.txt pins jsonschema 4.24.1 to keep it out; a re-pin that brings it back fails here."""
     import subprocess
 
     done = subprocess.run([sys.executable, "-c", "import sys, nbformat, jsonschema; "

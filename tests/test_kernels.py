@@ -161,7 +161,6 @@ def _probe(kernels, tmp_path, preloaded: str = "") -> dict:
     nb = _notebook(f"import sys; print({preloaded!r} in sys.modules)", PROBE, REPORT)
     assert kernels.run(nb, str(tmp_path), 60)[1] is None
     state = json.loads(_printed(nb, 1))
-    state.pop("unseeded", None)
     state["had imported"] = _printed(nb, 0).strip() == "True"
     parent = psutil.Process(int(_printed(nb).split()[0])).parent()
     state["forked"] = forked_kernels.ZYGOTE.name in " ".join(parent.cmdline())
