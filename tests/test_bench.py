@@ -71,3 +71,15 @@ def test_the_budget_is_read_from_a_build_log(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "sum of the notebooks" in done.stdout and "18.5 s" in done.stdout
     assert "as logged (done in)" in done.stdout and "margin +44.8 s" in done.stdout
+
+
+def test_clean_builds_judge_the_execution_by_the_slowest_build():
+    build = _build_module()
+    met = build.clean_summary([66.0, 68.5, 67.1], [57.5, 59.4, 58.2], 0, 0)
+    assert "3 clean builds: 66.0-68.5 s (median 67.1 s)" in met
+    assert "57.5-59.4 s (median 58.2 s), the slowest OK (target < 60 s), margin +0.6 s" in met
+    # one build over the budget is a miss, whatever the others did
+    missed = build.clean_summary([66.0, 70.2], [57.0, 61.3], 0, 0)
+    assert "the slowest MISSED (target < 60 s), margin -1.3 s" in missed and "OK" not in missed
+    # a log without "done in" (execution skipped) prints the walls only
+    assert "execution" not in build.clean_summary([9.0], [], 0, 0)
