@@ -212,7 +212,12 @@ def slider_redraws(page):
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     slider = page.locator(f"{panel} .widget-slider .noUi-handle").first
     dropdown = page.locator(f"{panel} .widget-dropdown select").first
-    if not slider.count() and not dropdown.count():
+    # the widgets render after the kernel is idle (their views are built from the models the
+    # kernel sent): on a busy machine the first chapter's came after the idle wait (CI, once)
+    try:
+        page.locator(f"{panel} :is(.widget-slider .noUi-handle, .widget-dropdown select)"
+                     ).first.wait_for(state="attached", timeout=30_000)
+    except Exception:
         return "no explorer control (slider or dropdown) after Run All"
     before = explorer_image(page)
     if not (before and before.startswith("data:image/png")):
