@@ -3,6 +3,7 @@ and each chapter ends with its reference list, for the website and for JupyterLa
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -50,3 +51,28 @@ def test_the_checker_catches_an_unknown_key_and_a_stale_list(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=cells), str(path))
     found = references.problems(path, ENTRIES)
     assert any("'nobody2031'" in p for p in found) and any("stale" in p for p in found)
+
+
+def test_the_website_list_is_output_in_the_books_build_only():
+    """Its output is the bibliography on the site; in Lab (and nbval) the cell outputs nothing:
+    run there, it unfolded a second "References" heading above Lab's own list."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from optim_lib.course.explorer import SITE_BUILD
+
+    shell = InteractiveShell.instance()
+    for value, shown in (("1", True), (None, False), ("0", False)):
+        old = os.environ.pop(SITE_BUILD, None)
+        if value is not None:
+            os.environ[SITE_BUILD] = value
+        try:
+            result = shell.run_cell(references.SITE_SOURCE, store_history=False)
+        finally:
+            os.environ.pop(SITE_BUILD, None)
+            if old is not None:
+                os.environ[SITE_BUILD] = old
+        assert result.success, result.error_in_exec
+        if shown:
+            assert "```{bibliography}" in result.result.data, value
+        else:
+            assert result.result is None, value

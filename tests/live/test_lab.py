@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from markup import (FORWARD_REFERENCES_TO_FIX, SOLUTION_END, SOLUTION_START,  # noqa: E402
                     chapter_label)
+from references import SITE_MARK  # noqa: E402
 
 SHOTS = ROOT / "_build" / "screenshots"
 
@@ -112,6 +113,8 @@ def expected_collapsed(chapter):
                 in_solution and not SOLUTION_END.search(src))
         elif "remove-cell" in cell["metadata"].get("tags", []):
             hidden[i] = "plumbing (remove-cell)"
+        elif SITE_MARK in src:          # Lab reads its own list, the markdown cell after it
+            hidden[i] = "plumbing (the website's reference list)"
         elif in_solution:
             hidden[i] = "solution code"
     return hidden, len(nb["cells"])
