@@ -28,9 +28,10 @@ The full build is done in a temporary output folder, so `_build/` is left alone.
 execution cache and no `.doctrees`, which would make Sphinx skip execution), and prints each
 build's time, its execution (`done in`) beside the machine's load average before it, the
 slowest notebook, and every stall (a notebook that took over STALL_S seconds or hit the cell
-timeout); it ends with the executions against the 60 s budget, judged by the slowest. It also compares the text of every page with the
-first build's and prints every sentence that differs (only timings, which the prose labels
-as measured on the reader's machine, may differ).
+timeout); it ends with the executions against the 60 s budget, judged by the slowest. It
+also compares the text of every page with the first build's and prints every sentence that
+differs (only timings, which the prose labels as measured on the reader's machine, may
+differ).
 
 Run: `make bench` or `.venv/bin/python bench/build.py [--chapters] [--live] [--log FILE] [--clean N]`.
 """
