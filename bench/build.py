@@ -26,12 +26,13 @@ The full build is done in a temporary output folder, so `_build/` is left alone.
 
 `--clean N` instead builds the book N times, each from nothing (a fresh output folder: no
 execution cache and no `.doctrees`, which would make Sphinx skip execution), and prints each
-build's time, its execution (`done in`) beside the machine's load average before it, the
+build's time, its execution (`done in`) beside the CPU seconds other work on the machine took
+meanwhile (a busy shared machine moves the wall; a virtual machine's steal time counts), the
 slowest notebook, and every stall (a notebook that took over STALL_S seconds or hit the cell
-timeout); it ends with the executions against the 60 s budget, judged by the slowest. It
-also compares the text of every page with the first build's and prints every sentence that
-differs (only timings, which the prose labels as measured on the reader's machine, may
-differ).
+timeout); it ends with the executions against the 60 s budget, judged by the slowest (a
+build that failed logs none, and is counted apart). It also compares the text of every page
+with the first build's and prints every sentence that differs (only timings, which the prose
+labels as measured on the reader's machine, may differ).
 
 Run: `make bench` or `.venv/bin/python bench/build.py [--chapters] [--live] [--log FILE] [--clean N]`.
 """
@@ -42,7 +43,9 @@ import argparse
 import difflib
 import os
 import re
+import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -239,16 +242,50 @@ def page_texts(html: Path) -> dict[str, list[str]]:
     return texts
 
 
+def machine_cpu() -> tuple[float, float] | None:
+    """CPU seconds the whole machine has been busy (steal included: a virtual machine's CPU
+    taken by its host) and those of this process's finished children, or None off Linux."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ((user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"),
+            children.ru_utime + children.ru_stime)
+
+
+def others_cpu(before, after) -> float | None:
+    """CPU seconds the machine spent on anything but the build between two :func:`machine_cpu`
+    readings: what a busy shared machine took from it (the build's own processes are the
+    children awaited in between: workers, zygotes and kernels, each reaped by its parent)."""
+    if before is None or after is None:
+        return None
+    return max(0.0, (after[0] - before[0]) - (after[1] - before[1]))
+
+
+def spread(values) -> str:
+    return (f"{min(values):.1f}-{max(values):.1f} s (median "
+            f"{statistics.median(values):.1f} s)")
+
+
 def clean_summary(times, executions, stalls: int, failures: int) -> str:
-    """The lines ``--clean`` ends with: the builds' wall, and their execution (``done in``)
-    against the 60 s budget, judged by the slowest (one build over it is a miss)."""
-    lines = [f"{len(times)} clean builds: {min(times):.1f}-{max(times):.1f} s (median "
-             f"{sorted(times)[len(times) // 2]:.1f} s), {stalls} with a stall, {failures} failed"]
-    if executions:
-        worst = max(executions)
-        lines.append(f"their execution (done in): {min(executions):.1f}-{worst:.1f} s (median "
-                     f"{sorted(executions)[len(executions) // 2]:.1f} s), the slowest "
-                     f"{verdict(worst, EXECUTION_TARGET)}, margin {EXECUTION_TARGET - worst:+.1f} s")
+    """The lines ``--clean`` ends with: the builds' wall, and their execution (``done in``,
+    None for a build that logged none: it failed or stopped) against the 60 s budget, judged
+    by the slowest (one build over it is a miss)."""
+    lines = [f"{len(times)} clean builds: {spread(times)}, {stalls} with a stall, "
+             f"{failures} failed"]
+    logged = [e for e in executions if e is not None]
+    missing = len(executions) - len(logged)
+    if not logged:
+        lines.append("their execution (done in): logged by no build, no verdict")
+        return "\n".join(lines)
+    slowest = max(logged)
+    lines.append(f"their execution (done in): {spread(logged)}, the slowest "
+                 f"{verdict(slowest, EXECUTION_TARGET)}, margin {EXECUTION_TARGET - slowest:+.1f} s"
+                 + (f"; {missing} of {len(executions)} builds logged none (failed or stopped): "
+                    "judge them by their log" if missing else ""))
     return "\n".join(lines)
 
 
@@ -258,10 +295,11 @@ def clean_builds(n: int) -> int:
     for i in range(1, n + 1):
         with tempfile.TemporaryDirectory() as out:
             cmd = [str(BIN / "jupyter-book"), "build", ".", "--path-output", out, "-W", "--keep-going"]
-            load = os.getloadavg()[0]   # a busy machine moves the wall: shown beside it
+            before = machine_cpu()
             start = time.perf_counter()
             run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
             seconds = time.perf_counter() - start
+            others = others_cpu(before, machine_cpu())
             times.append(seconds)
             log = run.stdout + run.stderr
             chapters = re.findall(r"\[parallel_execute\] (\S+\.ipynb): ([0-9.]+) s", log)
@@ -269,14 +307,14 @@ def clean_builds(n: int) -> int:
             slow += [("timeout", 0.0)] * log.count("no reply before the cell timeout")
             stalls += bool(slow)
             failures += run.returncode != 0
-            worst = max(chapters, key=lambda c: float(c[1])) if chapters else ("-", "0")
+            slowest_nb = max(chapters, key=lambda c: float(c[1])) if chapters else ("-", "0")
             executed = logged_execution(log)
-            if executed is not None:
-                executions.append(executed)
+            executions.append(executed)
             print(f"build {i}/{n}: {seconds:6.1f} s (execution "
                   + (f"{executed:.1f} s" if executed is not None else "not logged")
-                  + f"), load {load:.2f} before, exit {run.returncode}, {len(chapters)} notebooks "
-                  f"executed, slowest {worst[0]} {float(worst[1]):.1f} s"
+                  + (f"; other work took {others:.1f} CPU-s meanwhile" if others is not None else "")
+                  + f"), exit {run.returncode}, {len(chapters)} notebooks executed, slowest "
+                  f"{slowest_nb[0]} {float(slowest_nb[1]):.1f} s"
                   + (f", STALL {slow}" if slow else ""), flush=True)
             if run.returncode != 0:
                 print(log[-3000:])
@@ -294,14 +332,21 @@ def clean_builds(n: int) -> int:
     return 1 if stalls or failures else 0
 
 
+def positive_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--clean N needs N >= 1, got {value}")
+    return value
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clean", type=int, metavar="N", help="build N times from nothing")
+    parser.add_argument("--clean", type=positive_count, metavar="N", help="build N times from nothing")
     parser.add_argument("--chapters", action="store_true", help="time the chapters only")
     parser.add_argument("--live", action="store_true",
                         help="time the explorers as live widgets (nbval, JupyterLab), not players")
     parser.add_argument("--log", metavar="FILE", help="read a real build's log for the budget")
     args = parser.parse_args()
-    if args.clean:
+    if args.clean is not None:
         raise SystemExit(clean_builds(args.clean))
     raise SystemExit(from_log(args.log) if args.log else main(args.chapters, args.live))
