@@ -157,7 +157,8 @@ def _serve(target, conn):
     for variable in BLAS_VARIABLES:
         os.environ.setdefault(variable, str(BLAS_THREADS))
     # The explorers show their kernel-free twins (optim_lib.course.explorer.Explorer.show): the
-    # build creates no widget, so no comm message crosses the kernel's channels.
+    # build creates no widget, so no comm message crosses the kernel's channels. And each
+    # chapter's website reference cell outputs its {bibliography} (tools/references.py).
     os.environ["OPTIM_LIB_SITE"] = "1"
     while (job := conn.recv()) is not None:
         try:

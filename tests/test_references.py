@@ -3,7 +3,6 @@ and each chapter ends with its reference list, for the website and for JupyterLa
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def test_the_checker_catches_an_unknown_key_and_a_stale_list(tmp_path):
     assert any("'nobody2031'" in p for p in found) and any("stale" in p for p in found)
 
 
-def test_the_website_list_is_output_in_the_books_build_only():
+def test_the_website_list_is_output_in_the_books_build_only(monkeypatch):
     """Its output is the bibliography on the site; in Lab (and nbval) the cell outputs nothing:
     run there, it unfolded a second "References" heading above Lab's own list."""
     from IPython.core.interactiveshell import InteractiveShell
@@ -62,15 +61,11 @@ def test_the_website_list_is_output_in_the_books_build_only():
 
     shell = InteractiveShell.instance()
     for value, shown in (("1", True), (None, False), ("0", False)):
-        old = os.environ.pop(SITE_BUILD, None)
-        if value is not None:
-            os.environ[SITE_BUILD] = value
-        try:
-            result = shell.run_cell(references.SITE_SOURCE, store_history=False)
-        finally:
-            os.environ.pop(SITE_BUILD, None)
-            if old is not None:
-                os.environ[SITE_BUILD] = old
+        if value is None:
+            monkeypatch.delenv(SITE_BUILD, raising=False)
+        else:
+            monkeypatch.setenv(SITE_BUILD, value)
+        result = shell.run_cell(references.SITE_SOURCE, store_history=False)
         assert result.success, result.error_in_exec
         if shown:
             assert "```{bibliography}" in result.result.data, value

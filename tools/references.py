@@ -12,8 +12,9 @@ chapter ends with two cells, written by this tool from the keys the chapter cite
    directive filtered to the page, rendered as MyST by myst-nb (cell option
    ``mystnb.markdown_format: myst``); its input is removed on the site, and Lab folds the
    cell (a markdown cell cannot be folded there, and the directive means nothing to Lab).
-   The output is there only in the book's build (its kernels have ``OPTIM_LIB_SITE=1``):
-   running the cell in Lab unfolds its output, which showed a second "References" heading;
+   It outputs them in the book's build only (its kernels have ``OPTIM_LIB_SITE=1``); run
+   anywhere else it outputs nothing (a run in Lab unfolds the output, which showed a
+   second "References" heading above Lab's list);
 2. for JupyterLab: the same heading and one line per work, under its key, written from
    ``references.bib`` (tagged ``remove-cell``: the website has the first).
 """
@@ -37,8 +38,8 @@ SITE_SOURCE = (f"# {SITE_MARK} (sphinxcontrib-bibtex renders this list; Lab has 
                "from IPython.display import Markdown\n\n"
                "# in the book's build only: anywhere else the directive means nothing, and a re-run\n"
                "# unfolds this cell's output (a second heading above Lab's list)\n"
-               'Markdown("## References\\n\\n```{bibliography}\\n:filter: docname in docnames\\n```") \\\n'
-               '    if os.environ.get("OPTIM_LIB_SITE") == "1" else None')
+               '(Markdown("## References\\n\\n```{bibliography}\\n:filter: docname in docnames\\n```")\n'
+               ' if os.environ.get("OPTIM_LIB_SITE") == "1" else None)')
 SITE_METADATA = {"tags": ["remove-input"], "mystnb": {"markdown_format": "myst"},
                  "jupyter": {"source_hidden": True, "outputs_hidden": True}}
 

@@ -33,7 +33,8 @@ from PIL import Image
 
 from . import plots
 
-#: Set to "1" in the kernels of the book's build (``_ext/parallel_execute.py``).
+#: "1" in the kernels of the book's build (``_ext/parallel_execute.py``); read here and by each
+#: chapter's website reference cell, whose bibliography is output there only (tools/references.py).
 SITE_BUILD = "OPTIM_LIB_SITE"
 
 __all__ = ["Control", "Explorer", "LatestOnly", "float_slider", "log_slider", "int_slider", "choice",

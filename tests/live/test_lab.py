@@ -218,8 +218,7 @@ def slider_redraws(page):
     # the widgets render after the kernel is idle (their views are built from the models the
     # kernel sent): on a busy machine the first chapter's came after the idle wait (CI, once)
     try:
-        page.locator(f"{panel} :is(.widget-slider .noUi-handle, .widget-dropdown select)"
-                     ).first.wait_for(state="attached", timeout=30_000)
+        slider.or_(dropdown).first.wait_for(state="attached", timeout=30_000)
     except Exception:
         return "no explorer control (slider or dropdown) after Run All"
     before = explorer_image(page)
